@@ -1,0 +1,14 @@
+export * from './client.js';
+export * from './migrate.js';
+export * from './ids.js';
+export * from './passwords.js';
+export * from './domain/eligibility.js';
+export * from './commands/audit.js';
+export * from './commands/outbox.js';
+export * from './commands/job-runs.js';
+export * from './commands/sessions.js';
+export * from './commands/users.js';
+export * from './commands/agreements.js';
+export * from './queries/employees.js';
+export * from './queries/audit.js';
+export * as schema from './schema/index.js';
