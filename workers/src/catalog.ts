@@ -1,0 +1,16 @@
+import type { z } from 'zod';
+import { echoJob, pingJob } from './jobs/system/ping.js';
+
+/** Every job Varco runs. Producers can only enqueue names and payloads declared here (compile-time check). */
+export const catalog = {
+  [pingJob.name]: pingJob,
+  [echoJob.name]: echoJob,
+} as const;
+
+export type TCatalog = typeof catalog;
+export type TJobName = keyof TCatalog;
+export type TJobPayload<N extends TJobName> = z.infer<TCatalog[N]['payload']>;
+
+export function isJobName(name: string): name is TJobName {
+  return Object.hasOwn(catalog, name);
+}

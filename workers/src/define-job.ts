@@ -1,0 +1,38 @@
+import type { JobsOptions } from 'bullmq';
+import type { z } from 'zod';
+import type { Db } from '@varco/db';
+
+export const QUEUES = {
+  /** Health round trips and housekeeping: tiny jobs that must never wait behind crypto work. */
+  system: 'varco-system',
+} as const;
+export type TQueueKey = keyof typeof QUEUES;
+
+export interface TJobContext {
+  db: Db;
+  /** BullMQ's job id (= outbox id for jobs that came through the outbox). */
+  jobId: string;
+  attemptsMade: number;
+  /** 0–100, shown by the console's progress bars (stored on the job run). */
+  progress(percent: number): Promise<void>;
+}
+
+export type TJobHandler<P> = (payload: P, ctx: TJobContext) => Promise<unknown>;
+
+export interface TJobDefinition<N extends string, S extends z.ZodType> {
+  name: N;
+  queue: TQueueKey;
+  payload: S;
+  options: JobsOptions;
+  /**
+   * Whether runs get a job_runs row (progress, history, idempotency key). Health pings opt out: a load balancer
+   * polling /healthz must not grow the history table.
+   */
+  tracked: boolean;
+  /** Lazily imported, so producers (the API) never load handler code and its dependencies. */
+  handler: () => Promise<TJobHandler<z.infer<S>>>;
+}
+
+export function defineJob<N extends string, S extends z.ZodType>(definition: TJobDefinition<N, S>) {
+  return definition;
+}

@@ -1,0 +1,80 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { claimJobRun, failJobRun, finishJobRun, setJobRunProgress, type Db } from '@varco/db';
+import { catalog, isJobName, type TJobName } from './catalog.js';
+import { QUEUES, type TJobHandler, type TQueueKey } from './define-job.js';
+import { createRedis } from './redis.js';
+
+export interface TWorkerLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface TWorkers {
+  close(): Promise<void>;
+}
+
+/** Loads every handler up front: a catalog job without a handler stops the worker at start, not at 3 a.m. */
+export async function loadHandlers(): Promise<Map<TJobName, TJobHandler<unknown>>> {
+  const handlers = new Map<TJobName, TJobHandler<unknown>>();
+  for (const [name, definition] of Object.entries(catalog)) {
+    const handler = await definition.handler();
+    if (typeof handler !== 'function') throw new Error(`Job ${name} has no handler`);
+    handlers.set(name as TJobName, handler as TJobHandler<unknown>);
+  }
+  return handlers;
+}
+
+export async function startWorkers(params: {
+  db: Db;
+  redisUrl: string;
+  logger: TWorkerLogger;
+  concurrency?: Partial<Record<TQueueKey, number>>;
+}): Promise<TWorkers> {
+  const handlers = await loadHandlers();
+  const workers = (Object.keys(QUEUES) as TQueueKey[]).map((key) => {
+    const worker = new Worker(QUEUES[key], (job) => processJob(job, params.db, handlers), {
+      connection: createRedis(params.redisUrl, 'worker'),
+      concurrency: params.concurrency?.[key] ?? 4,
+    });
+    // Payloads are ids only, so logging the job name and id never leaks a secret.
+    worker.on('failed', (job, err) =>
+      params.logger.error('job failed', { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: err.message }),
+    );
+    worker.on('error', (err) => params.logger.error('worker error', { queue: key, error: err.message }));
+    return worker;
+  });
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  params.logger.info('workers ready', { queues: Object.values(QUEUES), jobs: Object.keys(catalog).length });
+  return {
+    // Graceful: lets running jobs finish before the connection closes.
+    close: async () => void (await Promise.all(workers.map((worker) => worker.close()))),
+  };
+}
+
+async function processJob(job: Job, db: Db, handlers: Map<TJobName, TJobHandler<unknown>>): Promise<unknown> {
+  if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
+  const definition = catalog[job.name];
+  const parsed = definition.payload.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`Invalid payload for ${job.name}`);
+  const handler = handlers.get(job.name)!;
+  const baseContext = { db, jobId: job.id!, attemptsMade: job.attemptsMade };
+  if (!definition.tracked) {
+    return handler(parsed.data, { ...baseContext, progress: (p) => job.updateProgress(p) });
+  }
+  const { run, alreadyDone } = await claimJobRun(db, { jobName: job.name, key: job.id!, payload: parsed.data });
+  if (alreadyDone) return run.result; // at-least-once delivery: the work was done by an earlier delivery
+  try {
+    const result = await handler(parsed.data, {
+      ...baseContext,
+      progress: async (percent) => {
+        await Promise.all([setJobRunProgress(db, { id: run.id, progress: percent }), job.updateProgress(percent)]);
+      },
+    });
+    await finishJobRun(db, { id: run.id, result });
+    return result;
+  } catch (err) {
+    const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await failJobRun(db, { id: run.id, error: err instanceof Error ? err.message : String(err), final });
+    throw err;
+  }
+}
