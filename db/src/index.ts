@@ -12,3 +12,4 @@ export * from './commands/agreements.js';
 export * from './queries/employees.js';
 export * from './queries/audit.js';
 export * as schema from './schema/index.js';
+export { seedDemoData, DEMO_LOGINS, DEMO_PASSWORD, type TDemoLogin } from './seed/demo.js';

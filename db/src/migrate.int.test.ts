@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from './client.js';
+import { selectRows, type Database } from './client.js';
 import { writeAudit, SYSTEM_ACTOR } from './commands/audit.js';
 import { migrateDatabase } from './migrate.js';
 import { openTestDatabase, testDatabaseKinds } from './testing.js';
@@ -13,10 +13,11 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
   afterAll(() => database.close());
 
   it('creates every table of the schema on an empty database', async () => {
-    const result = await database.db.execute<{ table_name: string }>(
+    const rows = await selectRows<{ table_name: string }>(
+      database.db,
       sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
     );
-    const tables = result.rows.map((row) => row.table_name);
+    const tables = rows.map((row) => row.table_name);
     expect(tables).toEqual(
       expect.arrayContaining(['services', 'employees', 'job_profiles', 'activities', 'remote_work_agreements', 'users', 'sessions', 'audit_log', 'job_runs', 'outbox']),
     );
@@ -24,8 +25,8 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
 
   it('is idempotent: applying again changes nothing', async () => {
     await migrateDatabase(database);
-    const result = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(result.rows[0]?.n).toBe(2);
+    const rows = await selectRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    expect(rows[0]?.n).toBe(2);
   });
 
   it('keeps the audit log append-only', async () => {
@@ -34,7 +35,7 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     const causeOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (err: Error) => String((err.cause as Error)?.message));
     expect(await causeOf(database.db.execute(sql`update audit_log set action = 'x'`))).toMatch(/append-only/);
     expect(await causeOf(database.db.execute(sql`delete from audit_log`))).toMatch(/append-only/);
-    const result = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'test.append'`);
-    expect(result.rows[0]?.n).toBe(1);
+    const rows = await selectRows<{ n: number }>(database.db, sql`select count(*)::int as n from audit_log where action = 'test.append'`);
+    expect(rows[0]?.n).toBe(1);
   });
 });

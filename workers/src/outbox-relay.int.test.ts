@@ -19,8 +19,10 @@ describe('outbox relay and workers', () => {
   beforeAll(async () => {
     if (!redisUrl) throw new Error('TEST_REDIS_URL is not set (run the suite with `npm test`)');
     database = await openTestDatabase('pglite');
-    producer = createProducer(redisUrl);
-    workers = await startWorkers({ db: database.db, redisUrl, logger: silent });
+    // A prefix of its own: other test files share this Redis and must not pick up these jobs.
+    const prefix = `t-${randomBytes(4).toString('hex')}`;
+    producer = createProducer(redisUrl, { prefix });
+    workers = await startWorkers({ db: database.db, redisUrl, prefix, logger: silent });
   });
   afterAll(async () => {
     await workers?.close();

@@ -10,17 +10,19 @@ export interface TProducer {
   enqueueAndWait<N extends TJobName>(name: N, payload: TJobPayload<N>, timeoutMs: number): Promise<unknown>;
   queues(): Queue[];
   redis: Redis;
+  prefix: string;
   close(): Promise<void>;
 }
 
-export function createProducer(redisUrl: string): TProducer {
+/** `prefix` namespaces every key in Redis, so several Varco installs (or parallel tests) can share one server. */
+export function createProducer(redisUrl: string, options: { prefix: string } = { prefix: 'varco' }): TProducer {
   const redis = createRedis(redisUrl, 'producer');
   const queues = new Map<TQueueKey, Queue>();
   const events = new Map<TQueueKey, QueueEvents>();
   const queueFor = (key: TQueueKey) => {
     let queue = queues.get(key);
     if (!queue) {
-      queue = new Queue(QUEUES[key], { connection: redis });
+      queue = new Queue(QUEUES[key], { connection: redis, prefix: options.prefix });
       queues.set(key, queue);
     }
     return queue;
@@ -39,7 +41,7 @@ export function createProducer(redisUrl: string): TProducer {
       const definition = catalog[name];
       let queueEvents = events.get(definition.queue);
       if (!queueEvents) {
-        queueEvents = new QueueEvents(QUEUES[definition.queue], { connection: createRedis(redisUrl, 'worker') });
+        queueEvents = new QueueEvents(QUEUES[definition.queue], { connection: createRedis(redisUrl, 'worker'), prefix: options.prefix });
         events.set(definition.queue, queueEvents);
         await queueEvents.waitUntilReady();
       }
@@ -48,6 +50,7 @@ export function createProducer(redisUrl: string): TProducer {
     },
     queues: () => Object.keys(QUEUES).map((key) => queueFor(key as TQueueKey)),
     redis,
+    prefix: options.prefix,
     async close() {
       await Promise.all([...events.values()].map((e) => e.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));

@@ -27,6 +27,8 @@ export async function loadHandlers(): Promise<Map<TJobName, TJobHandler<unknown>
 export async function startWorkers(params: {
   db: Db;
   redisUrl: string;
+  /** Must match the producers' prefix. */
+  prefix?: string;
   logger: TWorkerLogger;
   concurrency?: Partial<Record<TQueueKey, number>>;
 }): Promise<TWorkers> {
@@ -34,6 +36,7 @@ export async function startWorkers(params: {
   const workers = (Object.keys(QUEUES) as TQueueKey[]).map((key) => {
     const worker = new Worker(QUEUES[key], (job) => processJob(job, params.db, handlers), {
       connection: createRedis(params.redisUrl, 'worker'),
+      prefix: params.prefix ?? 'varco',
       concurrency: params.concurrency?.[key] ?? 4,
     });
     // Payloads are ids only, so logging the job name and id never leaks a secret.

@@ -1,0 +1,72 @@
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { denyUndeclared, newRouter } from './auth/route.js';
+import type { TAppEnv } from './context.js';
+import type { TAppDeps } from './deps.js';
+import { ApiError, errorBody } from './errors.js';
+import { csrfProtection } from './middleware/csrf.js';
+import { requestContext } from './middleware/request-context.js';
+import { loadSession } from './middleware/session.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { docsRoutes } from './routes/docs.js';
+import { employeeRoutes } from './routes/employees.js';
+import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
+import { queueDashboard } from './routes/queues.js';
+import { userRoutes } from './routes/users.js';
+
+/** Paths the API answers; everything else belongs to the console (SvelteKit). */
+export const API_PATH_PREFIXES = ['/api/', '/healthz', '/admin/queues'] as const;
+
+export function createApp(deps: TAppDeps) {
+  const allowedOrigins = deps.config.publicUrl ? [new URL(deps.config.publicUrl).origin] : [];
+  const app = newRouter();
+
+  // Order matters: ids first (every answer carries one), then the session, then CSRF (needs the session's
+  // token), then deny-by-default; each route's own `authorize` runs after these and before validation.
+  app.use('*', requestContext({ trustProxy: deps.config.trustProxy }));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin', xFrameOptions: 'DENY' }));
+  app.use('*', loadSession({ db: deps.db, idleTimeoutMs: deps.config.session.idleTimeoutMs }));
+  app.use('/api/*', csrfProtection({ allowedOrigins: () => allowedOrigins }));
+  app.use('/api/*', denyUndeclared());
+
+  const routes = app
+    .route('/', authRoutes(deps))
+    .route('/', meRoutes(deps))
+    .route('/', employeeRoutes(deps))
+    .route('/', auditRoutes(deps))
+    .route('/', userRoutes(deps))
+    .route('/', healthRoutes(deps));
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Varco API',
+      version: '0.1.0',
+      description:
+        'Remote-work kit, station certificates and directory sync for public administrations. ' +
+        'Sign in with POST /api/auth/login; send the returned csrfToken as X-CSRF-Token on every state change.',
+    },
+  });
+  app.route('/', docsRoutes());
+  app.route('/', queueDashboard(deps));
+
+  app.notFound((c) => c.json(errorBody(new ApiError('not_found', 'No such route'), c.get('requestId') ?? ''), 404));
+  app.onError((err, c) => {
+    const requestId = c.get('requestId') ?? '';
+    if (err instanceof ApiError) return c.json(errorBody(err, requestId), err.status);
+    if (err instanceof HTTPException && err.status < 500) {
+      // e.g. a body that is not JSON at all: say so plainly.
+      const apiError = new ApiError('validation_failed', err.message || 'Malformed request');
+      return c.json(errorBody(apiError, requestId), 400);
+    }
+    // Only the message and stack: request bodies (passwords) are never logged.
+    deps.logger.error('unhandled error', { requestId, path: c.req.path, error: err.message, stack: err.stack });
+    return c.json(errorBody(new ApiError('internal', 'Something went wrong on our side'), requestId), 500);
+  });
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;
+export type { TAppEnv };

@@ -1,0 +1,35 @@
+import type { TRole } from '../contract/common.js';
+
+/** Roles by decreasing privilege: the first role that grants a permission is the one recorded in the audit log. */
+export const ROLE_PRECEDENCE: readonly TRole[] = ['admin', 'it-manager', 'hotline', 'approver', 'employee'];
+
+const ALL: readonly TRole[] = ROLE_PRECEDENCE;
+
+/** Who may do what. Scope (own data, team, everyone) is decided separately in `scope.ts`. */
+export const PERMISSIONS = {
+  'me:update': ALL,
+  'services:read': ALL,
+  'employees:read': ALL,
+  'employees:list': ['approver', 'hotline', 'it-manager', 'admin'],
+  'agreements:write': ['approver', 'admin'],
+  'audit:read': ['it-manager', 'admin'],
+  'users:manage': ['admin'],
+  'queues:admin': ['admin'],
+} as const satisfies Record<string, readonly TRole[]>;
+
+export type TPermission = keyof typeof PERMISSIONS;
+/** `public`: no session needed. `session`: any signed-in user. Everything else names a permission. */
+export type TRouteAccess = 'public' | 'session' | TPermission;
+
+export function grantingRole(roles: readonly string[], permission: TPermission): TRole | null {
+  const allowed: readonly TRole[] = PERMISSIONS[permission];
+  return ROLE_PRECEDENCE.find((role) => roles.includes(role) && allowed.includes(role)) ?? null;
+}
+
+export function permissionsOf(roles: readonly string[]): TPermission[] {
+  return (Object.keys(PERMISSIONS) as TPermission[]).filter((permission) => grantingRole(roles, permission) !== null);
+}
+
+export function highestRole(roles: readonly string[]): TRole | null {
+  return ROLE_PRECEDENCE.find((role) => roles.includes(role)) ?? null;
+}

@@ -1,0 +1,24 @@
+import type { Db } from '@varco/db';
+import type { TProducer } from '@varco/workers';
+import type { TLogger } from './logger.js';
+import type { TDirectoryAuthConfig } from './services/directory-auth.js';
+import type { TLoginThrottleConfig } from './services/login-throttle.js';
+
+export interface TAppConfig {
+  /** The console's public origin (e.g. https://varco.comune.prato.it); null = same origin as the request. */
+  publicUrl: string | null;
+  trustProxy: boolean;
+  session: { idleTimeoutMs: number; absoluteTimeoutMs: number };
+  loginThrottle: TLoginThrottleConfig;
+  directory: TDirectoryAuthConfig | null;
+}
+
+/** What the API needs from the rest of the process; built once in ops/src/main.ts (or a test). */
+export interface TAppDeps {
+  db: Db;
+  producer: TProducer;
+  config: TAppConfig;
+  logger: TLogger;
+  /** Liveness of the database for /healthz. */
+  pingDatabase: () => Promise<void>;
+}

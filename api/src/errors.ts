@@ -1,0 +1,55 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+
+/** The closed list of error codes and their HTTP statuses. Clients switch on `code`, never on `message`. */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  invalid_credentials: 401,
+  unauthenticated: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  not_found: 404,
+  conflict: 409,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  too_many_attempts: 429,
+  internal: 500,
+  unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+export type TErrorCode = keyof typeof ERROR_STATUS;
+
+export interface TErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: TErrorCode,
+    message: string,
+    readonly details?: TErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  get status(): ContentfulStatusCode {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function validationError(error: z.ZodError): ApiError {
+  const details = error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+  const first = details[0];
+  return new ApiError('validation_failed', first ? `Invalid ${first.path}: ${first.message}` : 'Invalid input', details);
+}
+
+export function errorBody(err: ApiError, requestId: string) {
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      requestId,
+      ...(err.details ? { details: err.details } : {}),
+    },
+  };
+}
