@@ -1,6 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import { denyUndeclared, newRouter } from './auth/route.js';
+import { declarePlainRoute, denyUndeclared, newRouter } from './auth/route.js';
 import type { TAppEnv } from './context.js';
 import type { TAppDeps } from './deps.js';
 import { ApiError, errorBody } from './errors.js';
@@ -39,6 +39,7 @@ export function createApp(deps: TAppDeps) {
     .route('/', userRoutes(deps))
     .route('/', healthRoutes(deps));
 
+  declarePlainRoute('GET', '/api/openapi.json', 'public');
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -1,0 +1,127 @@
+import { and, eq, ne } from 'drizzle-orm';
+import { schema } from '@varco/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from './app.js';
+import { routeAccess } from './auth/route.js';
+import { silentLogger, startTestApp, TEST_CONFIG, type TTestApp, type TTestSession } from './testing.js';
+
+// Every route × every actor. A route added to the API without a row here fails the first test below.
+const ACTORS = ['anonymous', 'dipendente', 'responsabile', 'hotline', 'itmanager', 'admin'] as const;
+type TActorName = (typeof ACTORS)[number];
+type TExpect = Record<TActorName, number>;
+
+interface TIds {
+  ownEmployee: string; // dipendente's employee record (responsabile manages it)
+  otherEmployee: string; // an eligible employee in another service (CP)
+  dipendenteUser: string;
+}
+interface TCase {
+  label: string;
+  request: (ids: TIds) => { path: string; body?: unknown };
+  expect: TExpect;
+}
+
+const all = (status: number, anonymous = 401): TExpect => ({
+  anonymous, dipendente: status, responsabile: status, hotline: status, itmanager: status, admin: status,
+});
+const only = (allowed: TActorName[], status = 200, denied = 403): TExpect =>
+  Object.fromEntries(ACTORS.map((a) => [a, a === 'anonymous' ? 401 : allowed.includes(a) ? status : denied])) as TExpect;
+
+const agreementBody = { daysPerWeek: 2, technology: ['vpn', 'laptop'], activityIds: [], startsOn: '2026-01-01', endsOn: null };
+
+const MATRIX: Record<string, TCase[]> = {
+  'POST /api/auth/login': [{ label: 'wrong password', request: () => ({ path: '/api/auth/login', body: { username: 'hotline', password: 'x' } }), expect: all(401, 401) }],
+  'POST /api/auth/logout': [{ label: 'own session', request: () => ({ path: '/api/auth/logout', body: {} }), expect: all(204) }],
+  'GET /api/auth/session': [{ label: 'own session', request: () => ({ path: '/api/auth/session' }), expect: all(200) }],
+  'PUT /api/me/preferences': [{ label: 'own preferences', request: () => ({ path: '/api/me/preferences', body: { locale: 'it' } }), expect: all(200) }],
+  'GET /api/services': [{ label: 'list', request: () => ({ path: '/api/services' }), expect: all(200) }],
+  'GET /api/activities': [{ label: 'list', request: () => ({ path: '/api/activities?service=SD' }), expect: all(200) }],
+  'GET /api/employees': [{ label: 'list', request: () => ({ path: '/api/employees' }), expect: only(['responsabile', 'hotline', 'itmanager', 'admin']) }],
+  'GET /api/employees/:id': [
+    { label: 'own record', request: (ids) => ({ path: `/api/employees/${ids.ownEmployee}` }), expect: all(200) },
+    {
+      label: "another service's employee",
+      request: (ids) => ({ path: `/api/employees/${ids.otherEmployee}` }),
+      expect: { anonymous: 401, dipendente: 404, responsabile: 404, hotline: 200, itmanager: 200, admin: 200 },
+    },
+  ],
+  'PUT /api/employees/:id/agreement': [
+    { label: "a report's agreement", request: (ids) => ({ path: `/api/employees/${ids.ownEmployee}/agreement`, body: agreementBody }), expect: only(['responsabile', 'admin']) },
+    {
+      label: "another service's agreement",
+      request: (ids) => ({ path: `/api/employees/${ids.otherEmployee}/agreement`, body: agreementBody }),
+      expect: { anonymous: 401, dipendente: 403, responsabile: 404, hotline: 403, itmanager: 403, admin: 200 },
+    },
+  ],
+  'GET /api/audit': [{ label: 'list', request: () => ({ path: '/api/audit' }), expect: only(['itmanager', 'admin']) }],
+  'GET /api/users': [{ label: 'list', request: () => ({ path: '/api/users' }), expect: only(['admin']) }],
+  'PUT /api/users/:id/roles': [{ label: "another user's roles", request: (ids) => ({ path: `/api/users/${ids.dipendenteUser}/roles`, body: { roles: ['employee'] } }), expect: only(['admin']) }],
+  'GET /healthz': [{ label: 'public', request: () => ({ path: '/healthz' }), expect: all(200, 200) }],
+  'GET /api/openapi.json': [{ label: 'public', request: () => ({ path: '/api/openapi.json' }), expect: all(200, 200) }],
+  'GET /api/docs': [{ label: 'public', request: () => ({ path: '/api/docs' }), expect: all(200, 200) }],
+  'GET /api/docs/:file': [{ label: 'public asset', request: () => ({ path: '/api/docs/init.js' }), expect: all(200, 200) }],
+  'GET /admin/queues': [{ label: 'dashboard', request: () => ({ path: '/admin/queues' }), expect: only(['admin']) }],
+};
+
+describe('route × role matrix', () => {
+  let t: TTestApp;
+  let ids: TIds;
+  beforeAll(async () => {
+    t = await startTestApp({ kind: 'pglite', withWorkers: true });
+    const dipendente = await t.login('dipendente');
+    const [other] = await t.database.db
+      .select({ id: schema.employees.id })
+      .from(schema.employees)
+      .innerJoin(schema.services, eq(schema.services.id, schema.employees.serviceId))
+      .where(and(eq(schema.services.code, 'CP'), eq(schema.employees.remoteEligible, true), ne(schema.employees.id, dipendente.me.employeeId!)))
+      .limit(1);
+    ids = { ownEmployee: dipendente.me.employeeId!, otherEmployee: other!.id, dipendenteUser: dipendente.me.id };
+  });
+  afterAll(() => t.close());
+
+  it('has a row for every route the API serves (and every /api route declares its access)', () => {
+    const served = new Set(
+      t.app.routes
+        .filter((route) => route.method !== 'ALL' && !route.path.startsWith('/admin/queues/'))
+        .map((route) => `${route.method} ${route.path}`),
+    );
+    expect([...served].filter((key) => !(key in MATRIX))).toEqual([]);
+    expect(Object.keys(MATRIX).filter((key) => !served.has(key))).toEqual([]);
+    for (const key of served) if (key.includes(' /api/') || key.includes(' /healthz')) expect(routeAccess.has(key), key).toBe(true);
+  });
+
+  for (const [route, cases] of Object.entries(MATRIX)) {
+    for (const testCase of cases) {
+      it(`${route} (${testCase.label})`, async () => {
+        const method = route.split(' ')[0]!;
+        const seen: Partial<TExpect> = {};
+        for (const actor of ACTORS) {
+          const session: TTestSession | undefined = actor === 'anonymous' ? undefined : await t.login(actor);
+          const { path, body } = testCase.request(ids);
+          const res = await t.call(method, path, { session, body: body ?? (method === 'GET' ? undefined : {}) });
+          seen[actor] = res.status;
+        }
+        expect(seen).toEqual(testCase.expect);
+      });
+    }
+  }
+
+  it('denies by default: a route registered without a declared permission never runs', async () => {
+    let ran = false;
+    const app = createApp({ db: t.database.db, producer: t.producer, logger: silentLogger, config: TEST_CONFIG, pingDatabase: async () => {} });
+    app.get('/api/undeclared-probe', (c) => {
+      ran = true;
+      return c.text('should not be reachable');
+    });
+    const admin = await t.login('admin');
+    const res = await app.request('http://varco.test/api/undeclared-probe', { headers: { cookie: admin.cookie } });
+    expect(res.status).toBe(403);
+    expect(ran).toBe(false);
+  });
+
+  it('bull-board API behind the dashboard is admin-only too', async () => {
+    expect((await t.call('GET', '/admin/queues/api/queues', { session: await t.login('hotline') })).status).toBe(403);
+    expect((await t.call('GET', '/admin/queues/api/queues')).status).toBe(401);
+    expect((await t.call('GET', '/admin/queues/api/queues', { session: await t.login('admin') })).status).toBe(200);
+  });
+});
