@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = ['--import', 'tsx', 'ops/src/main.ts'];
+// Node reads .env itself (variables already in the environment win), so main.ts still parses one environment.
+const MAIN = [...(existsSync(new URL('../../.env', import.meta.url)) ? ['--env-file=.env'] : []), '--import', 'tsx', 'ops/src/main.ts'];
 const POLICY_RC = '/usr/sbin/policy-rc.d';
 const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 

@@ -88,3 +88,30 @@ export async function upsertDirectoryUser(
     .returning();
   return user!;
 }
+
+/** Bootstrap: a local account made from the ops CLI (the first admin of a real install). Audited as "system". */
+export async function createLocalUser(
+  db: Db,
+  params: { username: string; displayName: string; roles: string[]; passwordHash: string; actor: TActor },
+): Promise<TUser> {
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .insert(users)
+      .values({
+        id: newId('user'),
+        username: params.username.toLowerCase(),
+        displayName: params.displayName,
+        source: 'local',
+        passwordHash: params.passwordHash,
+        roles: [...new Set(params.roles)].sort(),
+      })
+      .returning();
+    await writeAudit(tx, params.actor, {
+      action: 'user.create',
+      targetType: 'user',
+      targetId: user!.id,
+      after: { username: user!.username, roles: user!.roles, source: 'local' },
+    });
+    return user!;
+  });
+}
