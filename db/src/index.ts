@@ -13,3 +13,4 @@ export * from './queries/employees.js';
 export * from './queries/audit.js';
 export * as schema from './schema/index.js';
 export { seedDemoData, DEMO_LOGINS, DEMO_PASSWORD, type TDemoLogin } from './seed/demo.js';
+export * from './domain/request-workflow.js';

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectRows, type Database } from './client.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIGRATIONS_DIR, selectRows, type Database } from './client.js';
 import { writeAudit, SYSTEM_ACTOR } from './commands/audit.js';
 import { migrateDatabase } from './migrate.js';
 import { openTestDatabase, testDatabaseKinds } from './testing.js';
@@ -19,14 +21,15 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     );
     const tables = rows.map((row) => row.table_name);
     expect(tables).toEqual(
-      expect.arrayContaining(['services', 'employees', 'job_profiles', 'activities', 'remote_work_agreements', 'users', 'sessions', 'audit_log', 'job_runs', 'outbox']),
+      expect.arrayContaining(['services', 'employees', 'job_profiles', 'activities', 'remote_work_agreements', 'users', 'sessions', 'audit_log', 'job_runs', 'outbox', 'assets', 'kit_requests', 'kit_request_items', 'kit_request_events', 'certificate_authorities', 'certificates', 'crl_state', 'vpn_profiles', 'vpn_servers', 'vpn_accounts']),
     );
   });
 
   it('is idempotent: applying again changes nothing', async () => {
     await migrateDatabase(database);
     const rows = await selectRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(rows[0]?.n).toBe(2);
+    const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+    expect(rows[0]?.n).toBe(journal.entries.length);
   });
 
   it('keeps the audit log append-only', async () => {

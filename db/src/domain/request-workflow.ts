@@ -1,0 +1,123 @@
+/**
+ * The kit request state machine (request → approve → issue → install → accept). Pure: the db commands ask it
+ * whether an action is allowed for this actor in this state, and what the next state is. Everything the
+ * console shows as "what comes next" also comes from here.
+ */
+export type TRequestStatus =
+  | 'draft'
+  | 'submitted'
+  | 'approved'
+  | 'rejected'
+  | 'in_fulfilment'
+  | 'ready_for_installation'
+  | 'installed'
+  | 'delivered'
+  | 'closed'
+  | 'cancelled'
+  | 'returned'
+  | 'lost';
+
+export type TRequestAction =
+  | 'submit'
+  | 'approve'
+  | 'reject'
+  | 'start-fulfilment'
+  | 'mark-ready'
+  | 'mark-installed'
+  | 'accept'
+  | 'close'
+  | 'cancel'
+  | 'return'
+  | 'report-lost';
+
+/** How the actor relates to the request: decided by the caller from roles, employee and manager links. */
+export interface TRequestActor {
+  isOwner: boolean; // the employee the request is for
+  isManagerOfOwner: boolean;
+  isApprover: boolean;
+  isHotline: boolean;
+  isAdmin: boolean;
+}
+
+type TWho = (actor: TRequestActor) => boolean;
+const owner: TWho = (a) => a.isOwner;
+const hotline: TWho = (a) => a.isHotline || a.isAdmin;
+// Nobody approves their own request, not even an admin who is also the owner.
+const approverOfOwner: TWho = (a) => !a.isOwner && ((a.isApprover && a.isManagerOfOwner) || a.isAdmin);
+
+interface TTransition {
+  from: readonly TRequestStatus[];
+  to: TRequestStatus;
+  who: TWho;
+  /** A comment is mandatory (rejection reason, loss report…). */
+  needsComment?: boolean;
+}
+
+export const TRANSITIONS: Record<TRequestAction, TTransition> = {
+  submit: { from: ['draft'], to: 'submitted', who: (a) => owner(a) || hotline(a) },
+  approve: { from: ['submitted'], to: 'approved', who: approverOfOwner },
+  reject: { from: ['submitted'], to: 'rejected', who: approverOfOwner, needsComment: true },
+  'start-fulfilment': { from: ['approved'], to: 'in_fulfilment', who: hotline },
+  'mark-ready': { from: ['in_fulfilment'], to: 'ready_for_installation', who: hotline },
+  'mark-installed': { from: ['ready_for_installation'], to: 'installed', who: hotline },
+  accept: { from: ['installed'], to: 'delivered', who: owner },
+  close: { from: ['delivered'], to: 'closed', who: hotline },
+  cancel: { from: ['draft', 'submitted', 'approved'], to: 'cancelled', who: (a) => owner(a) || hotline(a) },
+  return: { from: ['delivered', 'closed'], to: 'returned', who: hotline },
+  'report-lost': { from: ['delivered', 'closed'], to: 'lost', who: (a) => owner(a) || hotline(a), needsComment: true },
+};
+
+export type TTransitionCheck =
+  | { ok: true; to: TRequestStatus }
+  | { ok: false; code: 'illegal_transition' | 'forbidden' | 'comment_required'; message: string };
+
+export function checkTransition(params: {
+  action: TRequestAction;
+  status: TRequestStatus;
+  actor: TRequestActor;
+  comment: string | null | undefined;
+}): TTransitionCheck {
+  const transition = TRANSITIONS[params.action];
+  if (!transition.from.includes(params.status)) {
+    return {
+      ok: false,
+      code: 'illegal_transition',
+      message: `A request that is "${params.status}" cannot be ${params.action === 'approve' ? 'approved' : `given "${params.action}"`}`,
+    };
+  }
+  if (!transition.who(params.actor)) {
+    const message =
+      params.actor.isOwner && (params.action === 'approve' || params.action === 'reject')
+        ? 'Nobody may approve or reject their own request'
+        : 'Your role does not allow this step on this request';
+    return { ok: false, code: 'forbidden', message };
+  }
+  if (transition.needsComment && !params.comment?.trim()) {
+    return { ok: false, code: 'comment_required', message: 'This step needs a comment saying why' };
+  }
+  return { ok: true, to: transition.to };
+}
+
+/** The actions this actor could take now (drives the console's buttons). */
+export function availableActions(status: TRequestStatus, actor: TRequestActor): TRequestAction[] {
+  return (Object.keys(TRANSITIONS) as TRequestAction[]).filter((action) => {
+    const transition = TRANSITIONS[action];
+    return transition.from.includes(status) && transition.who(actor);
+  });
+}
+
+/** Who holds the request in each state, for the employee's timeline ("who holds it now, what comes next"). */
+export const HOLDER: Record<TRequestStatus, 'employee' | 'approver' | 'hotline' | 'nobody'> = {
+  draft: 'employee',
+  submitted: 'approver',
+  approved: 'hotline',
+  rejected: 'nobody',
+  in_fulfilment: 'hotline',
+  ready_for_installation: 'hotline',
+  installed: 'employee',
+  delivered: 'hotline',
+  closed: 'nobody',
+  cancelled: 'nobody',
+  returned: 'nobody',
+  lost: 'nobody',
+};
