@@ -67,6 +67,8 @@ async function startBackground(env: TEnv, database: Database, producer: TProduce
   stoppers.push({ name: 'outbox relay', stop: () => relay.stop() });
 }
 
+const PROTOCOL_STAMP = 'x-varco-protocol';
+
 type TNodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** One port: API paths go to Hono, everything else to the SvelteKit console, which calls the API in-process. */
@@ -84,6 +86,7 @@ async function startHttp(env: TEnv, database: Database, producer: TProducer, log
       void api(req, res);
       return;
     }
+    req.headers[PROTOCOL_STAMP] = 'http';
     console(req, res, () => {
       res.statusCode = 404;
       res.end('Not found');
@@ -101,6 +104,13 @@ async function startHttp(env: TEnv, database: Database, producer: TProducer, log
 async function loadConsole(env: TEnv): Promise<TNodeHandler> {
   // adapter-node reads its settings from the environment when the module loads; set them from our config.
   if (env.PUBLIC_URL) process.env.ORIGIN = new URL(env.PUBLIC_URL).origin;
+  else if (!env.TRUST_PROXY) {
+    // No fixed public address: the origin is whatever host the browser used (localhost or 127.0.0.1), over
+    // plain http — stamped by startHttp on a header of our own, so SvelteKit's CSRF origin check compares
+    // like with like and a client cannot spoof it.
+    process.env.PROTOCOL_HEADER = PROTOCOL_STAMP;
+    process.env.HOST_HEADER = 'host';
+  }
   if (env.TRUST_PROXY) {
     process.env.ADDRESS_HEADER = 'x-forwarded-for';
     process.env.XFF_DEPTH = '1';
