@@ -14,6 +14,8 @@ import { employeeRoutes } from './routes/employees.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { queueDashboard } from './routes/queues.js';
+import { fulfilmentRoutes } from './routes/fulfilment.js';
+import { requestRoutes } from './routes/requests.js';
 import { userRoutes } from './routes/users.js';
 
 /** Paths the API answers; everything else belongs to the console (SvelteKit). */
@@ -37,6 +39,8 @@ export function createApp(deps: TAppDeps) {
     .route('/', employeeRoutes(deps))
     .route('/', auditRoutes(deps))
     .route('/', userRoutes(deps))
+    .route('/', requestRoutes(deps))
+    .route('/', fulfilmentRoutes(deps))
     .route('/', healthRoutes(deps));
 
   declarePlainRoute('GET', '/api/openapi.json', 'public');

@@ -11,6 +11,8 @@ export interface TAppConfig {
   session: { idleTimeoutMs: number; absoluteTimeoutMs: number };
   loginThrottle: TLoginThrottleConfig;
   directory: TDirectoryAuthConfig | null;
+  /** Hot-line SLA target per kind of item, in hours from submission. */
+  slaHours: Record<string, number>;
 }
 
 /** What the API needs from the rest of the process; built once in ops/src/main.ts (or a test). */

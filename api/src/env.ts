@@ -23,6 +23,10 @@ export const ZEnv = z
     REDIS_URL: z.url({ protocol: /^rediss?$/ }),
     VARCO_SEED_DEMO: bool(false),
     VARCO_REDIS_PREFIX: z.string().regex(/^[a-z0-9-]{1,32}$/).default('varco'),
+    SLA_HOURS: z
+      .string()
+      .regex(/^([a-z-]+=\d{1,4})(;[a-z-]+=\d{1,4})*$/, 'must look like vpn=24;laptop=72')
+      .default('vpn=24;laptop=72;docking-kit=72;webcam=48;headset=48;mobile-router=48;softphone=48'),
     LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
     WORKER_CONCURRENCY: int(4, 1, 64),
     SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),

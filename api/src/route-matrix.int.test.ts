@@ -14,6 +14,9 @@ interface TIds {
   ownEmployee: string; // dipendente's employee record (responsabile manages it)
   otherEmployee: string; // an eligible employee in another service (CP)
   dipendenteUser: string;
+  ownRequest: string; // a draft of dipendente's (responsabile manages them)
+  ownItem: string;
+  otherRequest: string; // a draft for the CP employee, filed by the hot-line
 }
 interface TCase {
   label: string;
@@ -60,6 +63,28 @@ const MATRIX: Record<string, TCase[]> = {
   'GET /api/openapi.json': [{ label: 'public', request: () => ({ path: '/api/openapi.json' }), expect: all(200, 200) }],
   'GET /api/docs': [{ label: 'public', request: () => ({ path: '/api/docs' }), expect: all(200, 200) }],
   'GET /api/docs/:file': [{ label: 'public asset', request: () => ({ path: '/api/docs/init.js' }), expect: all(200, 200) }],
+  'GET /api/requests': [{ label: 'list (scoped)', request: () => ({ path: '/api/requests' }), expect: all(200) }],
+  'POST /api/requests': [
+    // admin has no employee record, so must say for whom: a clear 422, not a 403.
+    { label: 'for oneself', request: () => ({ path: '/api/requests', body: { kinds: ['webcam'] } }), expect: { anonymous: 401, dipendente: 201, responsabile: 201, hotline: 201, itmanager: 201, admin: 422 } },
+  ],
+  'GET /api/requests/:id': [
+    { label: "dipendente's request", request: (ids) => ({ path: `/api/requests/${ids.ownRequest}` }), expect: all(200) },
+    { label: "another service's request", request: (ids) => ({ path: `/api/requests/${ids.otherRequest}` }), expect: { anonymous: 401, dipendente: 404, responsabile: 404, hotline: 200, itmanager: 200, admin: 200 } },
+  ],
+  'POST /api/requests/:id/transitions': [
+    { label: 'an illegal step on a visible draft', request: (ids) => ({ path: `/api/requests/${ids.ownRequest}/transitions`, body: { action: 'close' } }), expect: all(409) },
+    { label: 'on an invisible request', request: (ids) => ({ path: `/api/requests/${ids.otherRequest}/transitions`, body: { action: 'close' } }), expect: { anonymous: 401, dipendente: 404, responsabile: 404, hotline: 409, itmanager: 409, admin: 409 } },
+  ],
+  'GET /api/queue': [{ label: 'hot-line queue', request: () => ({ path: '/api/queue' }), expect: only(['hotline', 'itmanager', 'admin']) }],
+  'GET /api/assets': [{ label: 'registry', request: () => ({ path: '/api/assets' }), expect: only(['hotline', 'itmanager', 'admin']) }],
+  'POST /api/assets/import': [{ label: 'an empty file', request: () => ({ path: '/api/assets/import', body: { csv: 'type,model,serial,asset_tag\n' } }), expect: only(['hotline', 'itmanager', 'admin'], 422) }],
+  'POST /api/requests/:id/items/:itemId/asset': [
+    { label: 'on a draft', request: (ids) => ({ path: `/api/requests/${ids.ownRequest}/items/${ids.ownItem}/asset`, body: { assetId: 'ast_0000000000000000' } }), expect: only(['hotline', 'admin'], 409) },
+  ],
+  'PUT /api/requests/:id/items/:itemId/checklist': [
+    { label: 'on a draft', request: (ids) => ({ path: `/api/requests/${ids.ownRequest}/items/${ids.ownItem}/checklist`, body: { ticks: { 'vpn-client': true } } }), expect: only(['hotline', 'admin'], 409) },
+  ],
   'GET /admin/queues': [{ label: 'dashboard', request: () => ({ path: '/admin/queues' }), expect: only(['admin']) }],
 };
 
@@ -75,7 +100,19 @@ describe('route × role matrix', () => {
       .innerJoin(schema.services, eq(schema.services.id, schema.employees.serviceId))
       .where(and(eq(schema.services.code, 'CP'), eq(schema.employees.remoteEligible, true), ne(schema.employees.id, dipendente.me.employeeId!)))
       .limit(1);
-    ids = { ownEmployee: dipendente.me.employeeId!, otherEmployee: other!.id, dipendenteUser: dipendente.me.id };
+    const own = await t.call('POST', '/api/requests', { session: dipendente, body: { kinds: ['vpn', 'laptop'] } });
+    const ownRequest = (await own.json()) as { id: string; items: { id: string }[] };
+    const hotline = await t.login('hotline');
+    const otherRes = await t.call('POST', '/api/requests', { session: hotline, body: { employeeId: other!.id, kinds: ['headset'] } });
+    const otherRequest = (await otherRes.json()) as { id: string };
+    ids = {
+      ownEmployee: dipendente.me.employeeId!,
+      otherEmployee: other!.id,
+      dipendenteUser: dipendente.me.id,
+      ownRequest: ownRequest.id,
+      ownItem: ownRequest.items[0]!.id,
+      otherRequest: otherRequest.id,
+    };
   });
   afterAll(() => t.close());
 

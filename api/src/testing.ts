@@ -18,6 +18,7 @@ export const TEST_CONFIG: TAppConfig = {
   session: { idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3_600_000 },
   loginThrottle: { maxFailuresPerAccount: 5, maxFailuresPerIp: 1000, windowSeconds: 900 },
   directory: null,
+  slaHours: { vpn: 24, laptop: 72 },
 };
 
 export interface TTestApp {

@@ -8,6 +8,15 @@ export const ID_PREFIXES = {
   user: 'usr',
   run: 'run',
   outbox: 'obx',
+  request: 'req',
+  item: 'itm',
+  event: 'evt',
+  asset: 'ast',
+  certificate: 'cert',
+  ca: 'ca',
+  vpnProfile: 'vpp',
+  vpnServer: 'vps',
+  vpnAccount: 'vpa',
 } as const;
 export type TIdKind = keyof typeof ID_PREFIXES;
 

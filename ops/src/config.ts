@@ -62,5 +62,6 @@ export function appConfigOf(env: TEnv): TAppConfig {
       windowSeconds: env.LOGIN_WINDOW_MINUTES * 60,
     },
     directory: directoryConfigOf(env),
+    slaHours: Object.fromEntries(env.SLA_HOURS.split(';').map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])])),
   };
 }

@@ -122,7 +122,7 @@ async function loadConsole(env: TEnv): Promise<TNodeHandler> {
     const module = (await import(path)) as { handler: TNodeHandler };
     return module.handler;
   } catch (err) {
-    throw new Error(`The console is not built (${path}): run \`npm run build\` or start with \`npm start\`. ${(err as Error).message}`);
+    throw new Error(`The console is not built (${path}): run \`npm run build\` or start with \`npm start\`.`, { cause: err });
   }
 }
 

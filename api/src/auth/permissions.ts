@@ -15,6 +15,14 @@ export const PERMISSIONS = {
   'audit:read': ['it-manager', 'admin'],
   'users:manage': ['admin'],
   'queues:admin': ['admin'],
+  'requests:read': ALL,
+  'requests:create': ['employee', 'hotline', 'admin'],
+  /** Workflow steps: who may take which step is decided per request by the state machine. */
+  'requests:act': ALL,
+  'requests:fulfil': ['hotline', 'admin'],
+  'queue:read': ['hotline', 'it-manager', 'admin'],
+  'assets:read': ['hotline', 'it-manager', 'admin'],
+  'assets:write': ['hotline', 'it-manager', 'admin'],
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

@@ -5,3 +5,4 @@ export * from './auth.js';
 export * from './employees.js';
 export * from './audit.js';
 export * from './health.js';
+export * from './requests.js';

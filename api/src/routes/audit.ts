@@ -1,6 +1,5 @@
 import { listAudit } from '@varco/db';
 import { defineRoute, newRouter } from '../auth/route.js';
-import type { TAppEnv } from '../context.js';
 import { ZAuditPage, ZAuditQuery } from '../contract/audit.js';
 import type { TAppDeps } from '../deps.js';
 

@@ -1,7 +1,7 @@
 import { endSession, startSession, type TUser } from '@varco/db';
 import { defineRoute, newRouter } from '../auth/route.js';
 import { highestRole, permissionsOf } from '../auth/permissions.js';
-import { actorOf, type TAppEnv } from '../context.js';
+import { actorOf } from '../context.js';
 import { ZLoginRequest, ZMe } from '../contract/auth.js';
 import { ZError } from '../contract/common.js';
 import type { TAppDeps } from '../deps.js';

@@ -1,9 +1,9 @@
+import type { TAppEnv } from '../context.js';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import { declarePlainRoute } from '../auth/route.js';
-import type { TAppEnv } from '../context.js';
 
 const require = createRequire(import.meta.url);
 const ASSETS = {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CommandError, getEmployee, listActivities, listEmployees, listServicesWithCounts, saveAgreement } from '@varco/db';
 import { canEditAgreement, employeeScopeOf } from '../auth/scope.js';
 import { defineRoute, newRouter } from '../auth/route.js';
-import { actorOf, type TAppEnv } from '../context.js';
+import { actorOf } from '../context.js';
 import { ZIdParam } from '../contract/common.js';
 import {
   ZActivityList,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { defineRoute, newRouter } from '../auth/route.js';
-import type { TAppEnv } from '../context.js';
 import { ZHealth } from '../contract/health.js';
 import type { TAppDeps } from '../deps.js';
 

@@ -1,6 +1,6 @@
 import { setUserLocale } from '@varco/db';
 import { defineRoute, newRouter } from '../auth/route.js';
-import { actorOf, type TAppEnv } from '../context.js';
+import { actorOf } from '../context.js';
 import { ZMe, ZPreferencesRequest } from '../contract/auth.js';
 import type { TAppDeps } from '../deps.js';
 import { toMe } from './auth.js';

@@ -1,10 +1,10 @@
+import type { TAppEnv } from '../context.js';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { authorize } from '../auth/route.js';
-import type { TAppEnv } from '../context.js';
 import type { TAppDeps } from '../deps.js';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listUsers, setUserRoles } from '@varco/db';
 import { defineRoute, newRouter } from '../auth/route.js';
-import { actorOf, type TAppEnv } from '../context.js';
+import { actorOf } from '../context.js';
 import { ZIdParam, ZRole } from '../contract/common.js';
 import type { TAppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';

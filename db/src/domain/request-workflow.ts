@@ -121,3 +121,25 @@ export const HOLDER: Record<TRequestStatus, 'employee' | 'approver' | 'hotline' 
   returned: 'nobody',
   lost: 'nobody',
 };
+
+/** The installation checklist per kind of item: every box must be ticked before "installed". */
+export const CHECKLISTS: Record<string, readonly string[]> = {
+  vpn: ['vpn-client', 'certificate-installed', 'connection-tested'],
+  laptop: ['office-software', 'disk-encryption', 'user-briefed'],
+  'docking-kit': ['dock-connected', 'screen-keyboard-mouse'],
+  webcam: ['device-tested'],
+  headset: ['device-tested'],
+  'mobile-router': ['sim-activated', 'device-tested'],
+  softphone: ['softphone-configured'],
+};
+
+/** Which asset type fulfils a kind of item (VPN and softphone are not hardware). */
+export const ASSET_TYPE_FOR_KIND: Record<string, string | null> = {
+  vpn: null,
+  laptop: 'laptop',
+  'docking-kit': 'dock',
+  webcam: 'webcam',
+  headset: 'headset',
+  'mobile-router': 'mobile-router',
+  softphone: null,
+};

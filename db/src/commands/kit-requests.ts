@@ -1,0 +1,238 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { evaluateEligibility, todayInRome } from '../domain/eligibility.js';
+import { ASSET_TYPE_FOR_KIND, CHECKLISTS, checkTransition, type TRequestAction, type TRequestActor, type TRequestStatus } from '../domain/request-workflow.js';
+import { newId } from '../ids.js';
+import { agreements, assets, employees, jobProfiles, kitRequestEvents, kitRequestItems, kitRequests, services } from '../schema/index.js';
+import { writeAudit, type TActor } from './audit.js';
+import { addToOutbox } from './outbox.js';
+
+export type TRequestKind = (typeof kitRequestItems.$inferSelect)['kind'];
+
+/** The signed-in user as the workflow needs them (roles decide, the employee link decides "own"). */
+export interface TWorkflowUser {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+  employeeId: string | null;
+}
+
+export class WorkflowError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'illegal_transition' | 'forbidden' | 'comment_required' | 'not_eligible' | 'conflict',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkflowError';
+  }
+}
+
+export function relationOf(user: TWorkflowUser, owner: { id: string; managerId: string | null }): TRequestActor {
+  return {
+    isOwner: user.employeeId === owner.id,
+    isManagerOfOwner: user.employeeId !== null && owner.managerId === user.employeeId,
+    isApprover: user.roles.includes('approver'),
+    isHotline: user.roles.includes('hotline'),
+    isAdmin: user.roles.includes('admin'),
+  };
+}
+
+/**
+ * Why the rules refuse these kinds for this employee, in plain words; [] when allowed. The agreement must be in
+ * force and grant the technology (plan §2.1: "technology to be used" is part of the individual agreement).
+ */
+export async function eligibilityProblems(db: Db, params: { employeeId: string; kinds: TRequestKind[]; today?: string }): Promise<string[]> {
+  const [row] = await db
+    .select({ employee: employees, profile: jobProfiles, serviceCode: services.code, agreement: agreements })
+    .from(employees)
+    .innerJoin(jobProfiles, eq(jobProfiles.name, employees.jobProfile))
+    .innerJoin(services, eq(services.id, employees.serviceId))
+    .leftJoin(agreements, eq(agreements.employeeId, employees.id))
+    .where(eq(employees.id, params.employeeId));
+  if (!row) return ['The employee does not exist'];
+  const verdict = evaluateEligibility({
+    active: row.employee.active,
+    jobProfile: row.employee.jobProfile,
+    profileRemoteAllowed: row.profile.remoteAllowed,
+    serviceCode: row.serviceCode,
+    serviceActivities: { total: 0, remote: 0 },
+    agreement: row.agreement ? { startsOn: row.agreement.startsOn, endsOn: row.agreement.endsOn } : null,
+    today: params.today ?? todayInRome(),
+  });
+  const problems: string[] = [];
+  if (!row.employee.active) problems.push('The employee is not active');
+  if (!row.profile.remoteAllowed) problems.push(`The job profile "${row.employee.jobProfile}" may not work remotely (plan, Annex 1)`);
+  else if (!verdict.agreementInForce) problems.push('There is no remote-work agreement in force today');
+  else {
+    const granted = new Set(row.agreement?.technology ?? []);
+    const missing = params.kinds.filter((kind) => !granted.has(kind));
+    if (missing.length) problems.push(`The agreement does not grant: ${missing.join(', ')}`);
+  }
+  return problems;
+}
+
+export async function createKitRequest(
+  db: Db,
+  params: { employeeId: string; kinds: TRequestKind[]; note: string | null; user: TWorkflowUser; actor: TActor },
+) {
+  return db.transaction(async (tx) => {
+    const [owner] = await tx.select({ id: employees.id, managerId: employees.managerId }).from(employees).where(eq(employees.id, params.employeeId));
+    if (!owner) throw new WorkflowError('not_found', 'No such employee');
+    const relation = relationOf(params.user, owner);
+    if (!relation.isOwner && !relation.isHotline && !relation.isAdmin) {
+      throw new WorkflowError('forbidden', 'Only the employee or the hot-line may open a request for them');
+    }
+    const id = newId('request');
+    const [request] = await tx
+      .insert(kitRequests)
+      .values({ id, employeeId: owner.id, createdByUserId: params.user.id, note: params.note })
+      .returning();
+    const kinds = [...new Set(params.kinds)];
+    await tx.insert(kitRequestItems).values(kinds.map((kind) => ({ id: newId('item'), requestId: id, kind })));
+    await addEvent(tx, { requestId: id, user: params.user, action: 'create', from: null, to: 'draft', comment: params.note });
+    await writeAudit(tx, params.actor, { action: 'request.create', targetType: 'kit-request', targetId: id, after: { employeeId: owner.id, kinds } });
+    return request!;
+  });
+}
+
+/**
+ * One step of the workflow, in one transaction: lock the row, check the step with the state machine (and the
+ * eligibility rules at submit/approve), write the new state, the timeline event, the audit row and the
+ * notification job. A double click finds the row already moved and gets `illegal_transition`.
+ */
+export async function transitionKitRequest(
+  db: Db,
+  params: { requestId: string; action: TRequestAction; comment: string | null; override?: boolean; user: TWorkflowUser; actor: TActor },
+) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ request: kitRequests, owner: { id: employees.id, managerId: employees.managerId } })
+      .from(kitRequests)
+      .innerJoin(employees, eq(employees.id, kitRequests.employeeId))
+      .where(eq(kitRequests.id, params.requestId))
+      .for('update', { of: kitRequests });
+    if (!row) throw new WorkflowError('not_found', 'No such request');
+    const from = row.request.status as TRequestStatus;
+    const check = checkTransition({ action: params.action, status: from, actor: relationOf(params.user, row.owner), comment: params.comment });
+    if (!check.ok) throw new WorkflowError(check.code, check.message);
+    const override = await checkEligibility(tx, { ...params, employeeId: row.owner.id });
+    const items = await tx.select().from(kitRequestItems).where(eq(kitRequestItems.requestId, params.requestId));
+    checkItemsFor(params.action, items);
+    const acceptance = check.to === 'delivered' ? await acceptanceOf(tx, items) : undefined;
+    const [updated] = await tx
+      .update(kitRequests)
+      .set({ status: check.to, ...timestampsFor(check.to), ...(override ? { eligibilityOverride: true } : {}), ...(acceptance ? { acceptance } : {}) })
+      .where(and(eq(kitRequests.id, params.requestId), eq(kitRequests.status, from)))
+      .returning();
+    if (!updated) throw new WorkflowError('conflict', 'The request changed meanwhile; reload and try again');
+    await applyItemEffects(tx, { requestId: params.requestId, to: check.to });
+    const eventId = await addEvent(tx, { requestId: params.requestId, user: params.user, action: params.action, from, to: check.to, comment: params.comment });
+    await writeAudit(tx, params.actor, {
+      action: `request.${params.action}`,
+      targetType: 'kit-request',
+      targetId: params.requestId,
+      before: { status: from },
+      after: { status: check.to, comment: params.comment, ...(override ? { eligibilityOverride: true } : {}) },
+    });
+    await addToOutbox(tx, 'notify.request-event', { requestId: params.requestId, eventId });
+    return updated;
+  });
+}
+
+async function checkEligibility(
+  tx: Db,
+  params: { action: TRequestAction; requestId: string; employeeId: string; override?: boolean; comment: string | null },
+): Promise<boolean> {
+  if (params.action !== 'submit' && params.action !== 'approve') return false;
+  const items = await tx.select({ kind: kitRequestItems.kind }).from(kitRequestItems).where(eq(kitRequestItems.requestId, params.requestId));
+  const problems = await eligibilityProblems(tx, { employeeId: params.employeeId, kinds: items.map((item) => item.kind) });
+  if (problems.length === 0) return false;
+  if (params.action === 'approve' && params.override) {
+    if (!params.comment?.trim()) throw new WorkflowError('comment_required', 'Overriding the eligibility rules needs a note saying why');
+    return true;
+  }
+  // Submitting is allowed (the approver decides, and may override); approving without override is not.
+  if (params.action === 'submit') return false;
+  throw new WorkflowError('not_eligible', `${problems.join('. ')}. An approver may override with a note.`);
+}
+
+type TItem = typeof kitRequestItems.$inferSelect;
+
+/** Steps that depend on the items: every hardware item has its asset before "ready"; every box ticked before "installed". */
+function checkItemsFor(action: TRequestAction, items: TItem[]) {
+  if (action === 'mark-ready') {
+    const missing = items.filter((item) => ASSET_TYPE_FOR_KIND[item.kind] && !item.assetId).map((item) => item.kind);
+    if (missing.length) throw new WorkflowError('illegal_transition', `Assign an asset to: ${missing.join(', ')}`);
+  }
+  if (action === 'mark-installed') {
+    const open = items
+      .filter((item) => item.status !== 'waiting_telephony')
+      .flatMap((item) => (CHECKLISTS[item.kind] ?? []).filter((box) => !item.checklist[box]).map((box) => `${item.kind}: ${box}`));
+    if (open.length) throw new WorkflowError('illegal_transition', `The installation checklist is not complete (${open.join(', ')})`);
+  }
+}
+
+/** What the employee accepts, frozen: items with model, serial, asset tag (and certificate serial once PKI binds it). */
+async function acceptanceOf(tx: Db, items: TItem[]) {
+  const assetIds = items.map((item) => item.assetId).filter((id): id is string => id !== null);
+  const rows = assetIds.length ? await tx.select().from(assets).where(inArray(assets.id, assetIds)) : [];
+  return {
+    items: items.map((item) => {
+      const asset = rows.find((row) => row.id === item.assetId);
+      return { kind: item.kind, status: item.status, model: asset?.model ?? null, serial: asset?.serial ?? null, assetTag: asset?.assetTag ?? null, certificateId: item.certificateId };
+    }),
+  };
+}
+
+function timestampsFor(to: TRequestStatus) {
+  const now = new Date();
+  switch (to) {
+    case 'submitted':
+      return { submittedAt: now };
+    case 'approved':
+    case 'rejected':
+      return { decidedAt: now };
+    case 'installed':
+      return { installedAt: now };
+    case 'delivered':
+      return { acceptedAt: now };
+    default:
+      return {};
+  }
+}
+
+/** Softphone items wait for the telephony stage; installation marks every delivered item installed. */
+async function applyItemEffects(tx: Db, params: { requestId: string; to: TRequestStatus }) {
+  if (params.to === 'in_fulfilment') {
+    await tx
+      .update(kitRequestItems)
+      .set({ status: 'waiting_telephony' })
+      .where(and(eq(kitRequestItems.requestId, params.requestId), eq(kitRequestItems.kind, 'softphone')));
+  }
+  if (params.to === 'installed') {
+    await tx
+      .update(kitRequestItems)
+      .set({ status: 'installed' })
+      .where(and(eq(kitRequestItems.requestId, params.requestId), inArray(kitRequestItems.status, ['assigned', 'issued', 'pending'])));
+  }
+}
+
+async function addEvent(
+  tx: Db,
+  params: { requestId: string; user: TWorkflowUser; action: string; from: string | null; to: string | null; comment: string | null; itemId?: string },
+): Promise<string> {
+  const id = newId('event');
+  await tx.insert(kitRequestEvents).values({
+    id,
+    requestId: params.requestId,
+    itemId: params.itemId ?? null,
+    actorUserId: params.user.id,
+    actorName: params.user.displayName,
+    action: params.action,
+    fromStatus: params.from,
+    toStatus: params.to,
+    comment: params.comment?.slice(0, 2000) ?? null,
+  });
+  return id;
+}
