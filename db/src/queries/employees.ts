@@ -124,7 +124,8 @@ export async function getEmployee(db: Db, params: { id: string; scope: TEmployee
     active: row.employee.active,
     jobProfile: row.employee.jobProfile,
     profileRemoteAllowed: row.profile.remoteAllowed,
-    serviceCode: row.service.code,
+    // The name reads better in "in the service «Polizia Municipale»…" than the two-letter code.
+    serviceCode: row.service.name,
     serviceActivities: { total: serviceActivities.total, remote: serviceActivities.smart + serviceActivities.partial },
     agreement: agreement ? { startsOn: agreement.startsOn, endsOn: agreement.endsOn } : null,
     today: params.today ?? todayInRome(),
