@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { queueDashboard } from './routes/queues.js';
 import { fulfilmentRoutes } from './routes/fulfilment.js';
+import { requestOperationRoutes } from './routes/request-operations.js';
 import { requestRoutes } from './routes/requests.js';
 import { userRoutes } from './routes/users.js';
 
@@ -39,6 +40,7 @@ export function createApp(deps: TAppDeps) {
     .route('/', employeeRoutes(deps))
     .route('/', auditRoutes(deps))
     .route('/', userRoutes(deps))
+    .route('/', requestOperationRoutes(deps))
     .route('/', requestRoutes(deps))
     .route('/', fulfilmentRoutes(deps))
     .route('/', healthRoutes(deps));

@@ -85,6 +85,14 @@ const MATRIX: Record<string, TCase[]> = {
   'PUT /api/requests/:id/items/:itemId/checklist': [
     { label: 'on a draft', request: (ids) => ({ path: `/api/requests/${ids.ownRequest}/items/${ids.ownItem}/checklist`, body: { ticks: { 'vpn-client': true } } }), expect: only(['hotline', 'admin'], 409) },
   ],
+  'PUT /api/requests/:id/assignee': [
+    { label: 'on a draft', request: (ids) => ({ path: `/api/requests/${ids.ownRequest}/assignee`, body: { assigneeUserId: null } }), expect: only(['hotline', 'admin'], 409) },
+  ],
+  'POST /api/requests/bulk-transitions': [
+    // Authorisation is per request inside: an invisible one is reported "not_found", an illegal step "conflict".
+    { label: 'an illegal step', request: (ids) => ({ path: '/api/requests/bulk-transitions', body: { requestIds: [ids.ownRequest], action: 'close' } }), expect: all(200) },
+  ],
+  'GET /api/reports/requests': [{ label: 'figures', request: () => ({ path: '/api/reports/requests' }), expect: only(['responsabile', 'hotline', 'itmanager', 'admin']) }],
   'GET /admin/queues': [{ label: 'dashboard', request: () => ({ path: '/admin/queues' }), expect: only(['admin']) }],
 };
 

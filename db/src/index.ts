@@ -18,3 +18,4 @@ export * from './commands/kit-requests.js';
 export * from './commands/assets.js';
 export * from './queries/kit-requests.js';
 export { parseCsv } from './seed/csv.js';
+export * from './queries/request-reports.js';

@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   'queue:read': ['hotline', 'it-manager', 'admin'],
   'assets:read': ['hotline', 'it-manager', 'admin'],
   'assets:write': ['hotline', 'it-manager', 'admin'],
+  'reports:read': ['approver', 'hotline', 'it-manager', 'admin'],
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

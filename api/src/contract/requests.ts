@@ -128,3 +128,32 @@ export const ZAssetImportResult = z
 export function formatRequestNumber(number: number, createdAt: Date | string): string {
   return `R-${new Date(createdAt).getUTCFullYear()}-${String(number).padStart(6, '0')}`;
 }
+
+export const ZAssigneeRequest = z
+  .object({ assigneeUserId: z.string().regex(/^usr_[0-9a-z]{10,32}$/).nullable() })
+  .strict()
+  .meta({ id: 'AssigneeRequest' });
+
+export const ZBulkTransition = z
+  .object({
+    requestIds: z.array(z.string().regex(/^req_[0-9a-z]{10,32}$/)).min(1).max(200),
+    action: ZRequestAction,
+    comment: z.string().trim().max(2000).nullable().default(null),
+  })
+  .strict()
+  .meta({ id: 'BulkTransition' });
+export const ZBulkResult = z
+  .object({
+    done: z.number().int(),
+    failed: z.number().int(),
+    results: z.array(z.object({ requestId: z.string(), ok: z.boolean(), code: z.string().optional(), message: z.string().optional() })),
+  })
+  .meta({ id: 'BulkResult' });
+
+export const ZRequestReports = z
+  .object({
+    openByState: z.array(z.object({ status: z.string(), count: z.number().int(), oldestHours: z.number().nullable() })),
+    leadTimeByKind: z.array(z.object({ kind: z.string(), count: z.number().int(), medianHours: z.number() })),
+    handedOutByMonth: z.array(z.object({ month: z.string(), kind: z.string(), count: z.number().int() })),
+  })
+  .meta({ id: 'RequestReports' });

@@ -3,7 +3,7 @@ import type { Db } from '../client.js';
 import { evaluateEligibility, todayInRome } from '../domain/eligibility.js';
 import { ASSET_TYPE_FOR_KIND, CHECKLISTS, checkTransition, type TRequestAction, type TRequestActor, type TRequestStatus } from '../domain/request-workflow.js';
 import { newId } from '../ids.js';
-import { agreements, assets, employees, jobProfiles, kitRequestEvents, kitRequestItems, kitRequests, services } from '../schema/index.js';
+import { agreements, assets, employees, users, jobProfiles, kitRequestEvents, kitRequestItems, kitRequests, services } from '../schema/index.js';
 import { writeAudit, type TActor } from './audit.js';
 import { addToOutbox } from './outbox.js';
 
@@ -235,4 +235,25 @@ async function addEvent(
     comment: params.comment?.slice(0, 2000) ?? null,
   });
   return id;
+}
+
+/** The hot-line takes a request (or hands it back): who holds it shows in the queue and on the timeline. */
+export async function assignKitRequest(db: Db, params: { requestId: string; assigneeUserId: string | null; user: TWorkflowUser; actor: TActor }) {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(kitRequests).where(eq(kitRequests.id, params.requestId)).for('update');
+    if (!before) throw new WorkflowError('not_found', 'No such request');
+    if (!['approved', 'in_fulfilment', 'ready_for_installation', 'delivered'].includes(before.status)) {
+      throw new WorkflowError('illegal_transition', 'Only requests waiting on the hot-line can be assigned');
+    }
+    if (params.assigneeUserId) {
+      const [assignee] = await tx.select({ roles: users.roles }).from(users).where(eq(users.id, params.assigneeUserId));
+      if (!assignee || !assignee.roles.some((role) => role === 'hotline' || role === 'admin')) {
+        throw new WorkflowError('conflict', 'Requests can be assigned to hot-line operators only');
+      }
+    }
+    const [after] = await tx.update(kitRequests).set({ assigneeUserId: params.assigneeUserId }).where(eq(kitRequests.id, params.requestId)).returning();
+    await addEvent(tx, { requestId: params.requestId, user: params.user, action: params.assigneeUserId ? 'assign' : 'unassign', from: null, to: null, comment: null });
+    await writeAudit(tx, params.actor, { action: 'request.assign', targetType: 'kit-request', targetId: params.requestId, before: { assigneeUserId: before.assigneeUserId }, after: { assigneeUserId: params.assigneeUserId } });
+    return after!;
+  });
 }
