@@ -27,6 +27,8 @@ export const ZEnv = z
       .string()
       .regex(/^([a-z-]+=\d{1,4})(;[a-z-]+=\d{1,4})*$/, 'must look like vpn=24;laptop=72')
       .default('vpn=24;laptop=72;docking-kit=72;webcam=48;headset=48;mobile-router=48;softphone=48'),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    SMTP_FROM: z.string().min(3).max(200).optional(),
     LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
     WORKER_CONCURRENCY: int(4, 1, 64),
     SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
@@ -50,6 +52,7 @@ export const ZEnv = z
     LDAP_DISABLED_VALUE: z.string().max(64).default('disabled'),
   })
   .superRefine((env, ctx) => {
+    if (env.SMTP_URL && !env.SMTP_FROM) ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set' });
     if (env.LDAP_URL) {
       for (const key of ['LDAP_BIND_DN', 'LDAP_USER_BASE_DN'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when LDAP_URL is set' });

@@ -60,7 +60,9 @@ async function startBackground(env: TEnv, database: Database, producer: TProduce
     redisUrl: env.REDIS_URL,
     prefix: env.VARCO_REDIS_PREFIX,
     logger,
-    concurrency: { system: env.WORKER_CONCURRENCY },
+    concurrency: { system: env.WORKER_CONCURRENCY, notify: env.WORKER_CONCURRENCY },
+    mail: env.SMTP_URL && env.SMTP_FROM ? { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM } : null,
+    publicUrl: env.PUBLIC_URL ?? null,
   });
   stoppers.push({ name: 'workers', stop: () => workers.close() });
   const relay = startOutboxRelay(database.db, producer, { intervalMs: 1000, logger });

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
+import { notifyRequestEventJob } from './jobs/notify/request-event.js';
 import { echoJob, pingJob } from './jobs/system/ping.js';
 
 /** Every job Varco runs. Producers can only enqueue names and payloads declared here (compile-time check). */
 export const catalog = {
   [pingJob.name]: pingJob,
   [echoJob.name]: echoJob,
+  [notifyRequestEventJob.name]: notifyRequestEventJob,
 } as const;
 
 export type TCatalog = typeof catalog;

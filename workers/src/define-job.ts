@@ -1,10 +1,13 @@
 import type { JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 import type { Db } from '@varco/db';
+import type { TMailer } from './mail/mailer.js';
 
 export const QUEUES = {
   /** Health round trips and housekeeping: tiny jobs that must never wait behind crypto work. */
   system: 'varco-system',
+  /** E-mail: each job waits on a remote SMTP server and retries for an hour, so it must not hold up other queues. */
+  notify: 'varco-notify',
 } as const;
 export type TQueueKey = keyof typeof QUEUES;
 
@@ -15,6 +18,10 @@ export interface TJobContext {
   attemptsMade: number;
   /** 0–100, shown by the console's progress bars (stored on the job run). */
   progress(percent: number): Promise<void>;
+  /** Outgoing mail; disabled (every send refused with `MailDisabledError`) when no SMTP server is configured. */
+  mailer: TMailer;
+  /** The console's public base URL for links in e-mails (https://varco.example.it), or null when not configured. */
+  publicUrl: string | null;
 }
 
 export type TJobHandler<P> = (payload: P, ctx: TJobContext) => Promise<unknown>;

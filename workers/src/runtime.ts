@@ -1,7 +1,8 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { claimJobRun, failJobRun, finishJobRun, setJobRunProgress, type Db } from '@varco/db';
 import { catalog, isJobName, type TJobName } from './catalog.js';
-import { QUEUES, type TJobHandler, type TQueueKey } from './define-job.js';
+import { QUEUES, type TJobContext, type TJobHandler, type TQueueKey } from './define-job.js';
+import { createMailer, type TMailConfig } from './mail/mailer.js';
 import { createRedis } from './redis.js';
 
 export interface TWorkerLogger {
@@ -31,10 +32,15 @@ export async function startWorkers(params: {
   prefix?: string;
   logger: TWorkerLogger;
   concurrency?: Partial<Record<TQueueKey, number>>;
+  /** SMTP for notifications; null or absent: mail jobs record "skipped" instead of failing. */
+  mail?: TMailConfig | null;
+  /** The console's public URL, for links in e-mails. */
+  publicUrl?: string | null;
 }): Promise<TWorkers> {
   const handlers = await loadHandlers();
+  const services: TServices = { db: params.db, mailer: createMailer(params.mail ?? null), publicUrl: params.publicUrl ?? null };
   const workers = (Object.keys(QUEUES) as TQueueKey[]).map((key) => {
-    const worker = new Worker(QUEUES[key], (job) => processJob(job, params.db, handlers), {
+    const worker = new Worker(QUEUES[key], (job) => processJob(job, services, handlers), {
       connection: createRedis(params.redisUrl, 'worker'),
       prefix: params.prefix ?? 'varco',
       concurrency: params.concurrency?.[key] ?? 4,
@@ -47,20 +53,28 @@ export async function startWorkers(params: {
     return worker;
   });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-  params.logger.info('workers ready', { queues: Object.values(QUEUES), jobs: Object.keys(catalog).length });
+  params.logger.info('workers ready', {
+    queues: Object.values(QUEUES),
+    jobs: Object.keys(catalog).length,
+    mail: services.mailer.enabled ? 'smtp' : 'disabled',
+  });
   return {
     // Graceful: lets running jobs finish before the connection closes.
     close: async () => void (await Promise.all(workers.map((worker) => worker.close()))),
   };
 }
 
-async function processJob(job: Job, db: Db, handlers: Map<TJobName, TJobHandler<unknown>>): Promise<unknown> {
+/** What every job gets besides its payload, built once per worker process. */
+type TServices = Pick<TJobContext, 'db' | 'mailer' | 'publicUrl'>;
+
+async function processJob(job: Job, services: TServices, handlers: Map<TJobName, TJobHandler<unknown>>): Promise<unknown> {
+  const { db } = services;
   if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
   const definition = catalog[job.name];
   const parsed = definition.payload.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`Invalid payload for ${job.name}`);
   const handler = handlers.get(job.name)!;
-  const baseContext = { db, jobId: job.id!, attemptsMade: job.attemptsMade };
+  const baseContext = { ...services, jobId: job.id!, attemptsMade: job.attemptsMade };
   if (!definition.tracked) {
     return handler(parsed.data, { ...baseContext, progress: (p) => job.updateProgress(p) });
   }

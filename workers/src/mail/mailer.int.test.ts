@@ -1,0 +1,77 @@
+import { UnrecoverableError } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpSink, type TSmtpSink } from '../../../ops/src/testing/smtp-sink.js';
+import { createMailer, MailDisabledError, type TMailer } from './mailer.js';
+
+// A real SMTP dialogue with the test sink: what the workers send is what a relay would receive.
+describe('mailer', () => {
+  let sink: TSmtpSink;
+  let mailer: TMailer;
+  const message = (to: string) => ({
+    to,
+    subject: 'La tua dotazione è pronta',
+    text: 'Ciao, è pronta.\n.\nUna riga con un punto solo sopra.',
+    html: '<p>Ciao, è pronta.</p>',
+  });
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    mailer = createMailer({ smtpUrl: sink.url, from: 'Varco <varco@comune.example.it>' });
+  });
+  afterAll(async () => {
+    await sink?.stop();
+  });
+
+  it('delivers text and HTML parts, marked as automatic, with a stable Message-ID', async () => {
+    const { messageId } = await mailer.send({ ...message('mario.rossi@comune.example.it'), idempotencyKey: 'obx_123' });
+    expect(messageId).toBe('<obx_123@comune.example.it>');
+    const received = await sink.waitFor((m) => m.to.includes('mario.rossi@comune.example.it'), 5000);
+    expect(received.from).toBe('varco@comune.example.it');
+    expect(received.subject).toBe('La tua dotazione è pronta');
+    // A line holding only "." must survive SMTP's dot-stuffing.
+    expect(received.text.trim()).toBe('Ciao, è pronta.\n.\nUna riga con un punto solo sopra.');
+    expect(received.html).toContain('<p>Ciao, è pronta.</p>');
+    expect(received.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(received.headers.get('message-id')).toBe('<obx_123@comune.example.it>');
+    expect(received.authUser).toBeNull();
+  });
+
+  it('authenticates with the credentials in the URL', async () => {
+    const withAuth = createMailer({ smtpUrl: `smtp://varco:s3cret@127.0.0.1:${sink.port}`, from: 'varco@comune.example.it' });
+    await withAuth.send(message('auth@comune.example.it'));
+    const received = await sink.waitFor((m) => m.to.includes('auth@comune.example.it'), 5000);
+    expect(received.authUser).toBe('varco');
+  });
+
+  it('refuses to send when no SMTP server is configured, with an error jobs can recognise', async () => {
+    const disabled = createMailer(null);
+    expect(disabled.enabled).toBe(false);
+    await expect(disabled.send(message('x@comune.example.it'))).rejects.toBeInstanceOf(MailDisabledError);
+  });
+
+  it('treats greylisting and a closed port as temporary, an unknown mailbox as permanent', async () => {
+    try {
+      await sink.setFailing('reject-451');
+      const greylisted = await mailer.send(message('later@comune.example.it')).catch((err: unknown) => err);
+      expect(greylisted).toBeInstanceOf(Error);
+      expect(greylisted).not.toBeInstanceOf(UnrecoverableError);
+      expect((greylisted as Error).message).toContain('451');
+
+      await sink.setFailing('reject-550');
+      const unknown = await mailer.send(message('nobody@comune.example.it')).catch((err: unknown) => err);
+      expect(unknown).toBeInstanceOf(UnrecoverableError);
+
+      await sink.setFailing('down');
+      const started = Date.now();
+      const down = await mailer.send(message('down@comune.example.it')).catch((err: unknown) => err);
+      expect(down).toBeInstanceOf(Error);
+      expect(down).not.toBeInstanceOf(UnrecoverableError);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await sink.setFailing('none');
+    }
+    expect(sink.messages().filter((m) => /later|nobody|down/.test(m.to.join()))).toHaveLength(0);
+    await mailer.send(message('back@comune.example.it'));
+    await sink.waitFor((m) => m.to.includes('back@comune.example.it'), 5000);
+  });
+});
