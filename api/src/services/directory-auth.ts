@@ -26,9 +26,7 @@
  *   upgrades before any bind and never falls back to plain text. `caFile` (PEM) replaces the system trust store.
  *   The certificate must match the URL's host name (IP SANs for IP URLs).
  */
-import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
-import type { ConnectionOptions } from 'node:tls';
+import { openDirectoryClient } from '@varco/workers/directory/connection';
 import { AndFilter, Client, EqualityFilter, FilterParser, type Entry, type Filter } from 'ldapts';
 
 export type TDirectoryProfile = 'openldap' | 'ad';
@@ -197,28 +195,11 @@ async function withSession<T>(
   }
 }
 
+/** The connection code is shared with directory sync (workers/src/directory/connection.ts). */
 async function openClient(config: TDirectoryAuthConfig, registry: Client[]): Promise<Client> {
-  const ldaps = /^ldaps:\/\//i.test(config.url);
-  const tls = ldaps || config.startTls ? await tlsOptions(config) : undefined;
-  const client = new Client({
-    url: config.url,
-    timeout: config.timeoutMs,
-    connectTimeout: config.timeoutMs,
-    strictDN: true,
-    // ldapts treats any tlsOptions as "connect with TLS", so they are passed here only for ldaps://.
-    ...(ldaps ? { tlsOptions: tls } : {}),
-  });
+  const client = await openDirectoryClient(config);
   registry.push(client);
-  if (!ldaps && config.startTls) await client.startTLS({ ...tls });
   return client;
-}
-
-async function tlsOptions(config: TDirectoryAuthConfig): Promise<ConnectionOptions> {
-  const host = new URL(config.url).hostname.replace(/^\[(.*)\]$/, '$1');
-  const options: ConnectionOptions = { host, minVersion: 'TLSv1.2', rejectUnauthorized: true };
-  if (!isIP(host)) options.servername = host;
-  if (config.caFile) options.ca = await readFile(config.caFile);
-  return options;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
