@@ -21,7 +21,7 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     );
     const tables = rows.map((row) => row.table_name);
     expect(tables).toEqual(
-      expect.arrayContaining(['services', 'employees', 'job_profiles', 'activities', 'remote_work_agreements', 'users', 'sessions', 'audit_log', 'job_runs', 'outbox', 'assets', 'kit_requests', 'kit_request_items', 'kit_request_events', 'certificate_authorities', 'certificates', 'crl_state', 'vpn_profiles', 'vpn_servers', 'vpn_accounts']),
+      expect.arrayContaining(['services', 'employees', 'job_profiles', 'activities', 'remote_work_agreements', 'users', 'sessions', 'audit_log', 'job_runs', 'outbox', 'assets', 'kit_requests', 'kit_request_items', 'kit_request_events', 'certificate_authorities', 'certificates', 'crl_state', 'vpn_profiles', 'vpn_servers', 'vpn_accounts', 'directory_sync_runs', 'deprovisioning_cases']),
     );
   });
 

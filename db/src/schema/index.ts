@@ -6,3 +6,4 @@ export * from './inventory.js';
 export * from './requests.js';
 export * from './pki.js';
 export * from './vpn.js';
+export * from './directory-sync.js';
