@@ -1,0 +1,76 @@
+/** Object identifiers used by the PKI engine, by RFC name. One table so a typo shows up in one place. */
+export const OID = {
+  // keys
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  rsassaPss: '1.2.840.113549.1.1.10',
+  ecPublicKey: '1.2.840.10045.2.1',
+  prime256v1: '1.2.840.10045.3.1.7',
+  secp384r1: '1.3.132.0.34',
+  secp521r1: '1.3.132.0.35',
+  // signatures
+  md2WithRSAEncryption: '1.2.840.113549.1.1.2',
+  md5WithRSAEncryption: '1.2.840.113549.1.1.4',
+  sha1WithRSAEncryption: '1.2.840.113549.1.1.5',
+  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
+  sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
+  sha512WithRSAEncryption: '1.2.840.113549.1.1.13',
+  ecdsaWithSHA1: '1.2.840.10045.4.1',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  ecdsaWithSHA384: '1.2.840.10045.4.3.3',
+  ecdsaWithSHA512: '1.2.840.10045.4.3.4',
+  // names
+  commonName: '2.5.4.3',
+  serialNumber: '2.5.4.5',
+  countryName: '2.5.4.6',
+  localityName: '2.5.4.7',
+  stateOrProvinceName: '2.5.4.8',
+  organizationName: '2.5.4.10',
+  organizationalUnitName: '2.5.4.11',
+  emailAddress: '1.2.840.113549.1.9.1',
+  // certificate and CRL extensions
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  cRLNumber: '2.5.29.20',
+  cRLReason: '2.5.29.21',
+  authorityKeyIdentifier: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  // CSR attributes
+  extensionRequest: '1.2.840.113549.1.9.14',
+  // PKCS#5 / PKCS#12
+  pbes2: '1.2.840.113549.1.5.13',
+  pbkdf2: '1.2.840.113549.1.5.12',
+  hmacWithSHA256: '1.2.840.113549.2.9',
+  aes256Cbc: '2.16.840.1.101.3.4.1.42',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  data: '1.2.840.113549.1.7.1',
+  encryptedData: '1.2.840.113549.1.7.6',
+  pkcs8ShroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
+  certBag: '1.2.840.113549.1.12.10.1.3',
+  x509Certificate: '1.2.840.113549.1.9.22.1',
+  friendlyName: '1.2.840.113549.1.9.20',
+  localKeyId: '1.2.840.113549.1.9.21',
+} as const;
+
+/** Short names for showing a CSR's requested subject and extensions; unknown OIDs are shown dotted. */
+export const OID_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries({
+    CN: OID.commonName,
+    serialNumber: OID.serialNumber,
+    C: OID.countryName,
+    L: OID.localityName,
+    ST: OID.stateOrProvinceName,
+    O: OID.organizationName,
+    OU: OID.organizationalUnitName,
+    emailAddress: OID.emailAddress,
+    subjectKeyIdentifier: OID.subjectKeyIdentifier,
+    keyUsage: OID.keyUsage,
+    subjectAltName: OID.subjectAltName,
+    basicConstraints: OID.basicConstraints,
+    authorityKeyIdentifier: OID.authorityKeyIdentifier,
+    extKeyUsage: OID.extKeyUsage,
+  }).map(([name, dotted]) => [dotted, name]),
+);
