@@ -8,10 +8,15 @@ import { csrfProtection } from './middleware/csrf.js';
 import { requestContext } from './middleware/request-context.js';
 import { loadSession } from './middleware/session.js';
 import { auditRoutes } from './routes/audit.js';
+import { deprovisioningRoutes } from './routes/deprovisioning.js';
+import { directoryRoutes } from './routes/directory.js';
 import { authRoutes } from './routes/auth.js';
 import { docsRoutes } from './routes/docs.js';
 import { employeeRoutes } from './routes/employees.js';
 import { healthRoutes } from './routes/health.js';
+import { pkiRoutes } from './routes/pki.js';
+import { pkiPublicRoutes, pkiStatusRoutes } from './routes/pki-status.js';
+import { vpnRoutes } from './routes/vpn.js';
 import { meRoutes } from './routes/me.js';
 import { queueDashboard } from './routes/queues.js';
 import { fulfilmentRoutes } from './routes/fulfilment.js';
@@ -19,8 +24,11 @@ import { requestOperationRoutes } from './routes/request-operations.js';
 import { requestRoutes } from './routes/requests.js';
 import { userRoutes } from './routes/users.js';
 
-/** Paths the API answers; everything else belongs to the console (SvelteKit). */
-export const API_PATH_PREFIXES = ['/api/', '/healthz', '/admin/queues'] as const;
+/**
+ * Paths the API answers; everything else belongs to the console (SvelteKit). The public PKI files are listed one by
+ * one rather than as "/pki/": the console's own CA/CRL page lives at /pki.
+ */
+export const API_PATH_PREFIXES = ['/api/', '/healthz', '/admin/queues', '/pki/ca.pem', '/pki/crl.pem', '/pki/crl.der'] as const;
 
 export function createApp(deps: TAppDeps) {
   const allowedOrigins = deps.config.publicUrl ? [new URL(deps.config.publicUrl).origin] : [];
@@ -43,6 +51,11 @@ export function createApp(deps: TAppDeps) {
     .route('/', requestOperationRoutes(deps))
     .route('/', requestRoutes(deps))
     .route('/', fulfilmentRoutes(deps))
+    .route('/', directoryRoutes(deps))
+    .route('/', deprovisioningRoutes(deps))
+    .route('/', pkiRoutes(deps))
+    .route('/', pkiStatusRoutes(deps))
+    .route('/', vpnRoutes(deps))
     .route('/', healthRoutes(deps));
 
   declarePlainRoute('GET', '/api/openapi.json', 'public');
@@ -58,6 +71,8 @@ export function createApp(deps: TAppDeps) {
   });
   app.route('/', docsRoutes());
   app.route('/', queueDashboard(deps));
+  // CA certificate and CRL for VPN gateways: public, outside /api (no CSRF, no deny-by-default), GET only.
+  app.route('/', pkiPublicRoutes(deps));
 
   app.notFound((c) => c.json(errorBody(new ApiError('not_found', 'No such route'), c.get('requestId') ?? ''), 404));
   app.onError((err, c) => {

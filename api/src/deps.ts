@@ -1,5 +1,5 @@
 import type { Db } from '@varco/db';
-import type { TProducer } from '@varco/workers';
+import type { TDirectorySyncSettings, TPkiSettings, TProducer } from '@varco/workers';
 import type { TLogger } from './logger.js';
 import type { TDirectoryAuthConfig } from './services/directory-auth.js';
 import type { TLoginThrottleConfig } from './services/login-throttle.js';
@@ -13,6 +13,10 @@ export interface TAppConfig {
   directory: TDirectoryAuthConfig | null;
   /** Hot-line SLA target per kind of item, in hours from submission. */
   slaHours: Record<string, number>;
+  /** Directory sync (settings page, test connection); null or absent: not configured. Holds the bind password. */
+  directorySync?: TDirectorySyncSettings | null;
+  /** PKI settings (the CA passphrase seals one-time passwords); null or absent: issuance answers pki_unavailable. */
+  pki?: TPkiSettings | null;
 }
 
 /** What the API needs from the rest of the process; built once in ops/src/main.ts (or a test). */

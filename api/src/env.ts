@@ -50,6 +50,24 @@ export const ZEnv = z
     LDAP_TIMEOUT_MS: int(5000, 100, 60_000),
     LDAP_DISABLED_ATTRIBUTE: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/).default('employeeType'),
     LDAP_DISABLED_VALUE: z.string().max(64).default('disabled'),
+    // Directory sync (staff from the directory). Reuses LDAP_URL, LDAP_PROFILE, the bind account, TLS and timeout.
+    LDAP_SYNC_ENABLED: bool(false),
+    LDAP_SYNC_BASE_DN: z.string().optional(),
+    LDAP_SYNC_FILTER: z.string().optional(),
+    LDAP_SYNC_PAGE_SIZE: int(500, 0, 1000),
+    LDAP_SYNC_SCHEDULE: z
+      .string()
+      .trim()
+      .regex(/^[\w*,\-/?#]+( [\w*,\-/?#]+){4}$/, 'must be a 5-field cron pattern such as "0 2 * * *"')
+      .default('0 2 * * *'),
+    LDAP_SYNC_MAX_DISABLE_PERCENT: z.coerce.number().min(0).max(100).default(5),
+    LDAP_SYNC_MAX_DISABLE_COUNT: int(50, 0, 1_000_000),
+    // Station certificates (PKI): the CA key's passphrase file, CRL and certificate validity, renewal, reminders.
+    VARCO_CA_PASSPHRASE_FILE: z.string().min(1).optional(),
+    PKI_CRL_DAYS: int(7, 2, 365),
+    PKI_CERTIFICATE_DAYS: int(730, 1, 3650),
+    PKI_RENEWAL_GRACE_DAYS: int(14, 1, 365),
+    PKI_EXPIRY_WARNING_DAYS: int(30, 1, 365),
   })
   .superRefine((env, ctx) => {
     if (env.SMTP_URL && !env.SMTP_FROM) ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set' });
@@ -61,6 +79,7 @@ export const ZEnv = z
         ctx.addIssue({ code: 'custom', path: ['LDAP_BIND_PASSWORD_FILE'], message: 'or LDAP_BIND_PASSWORD is required when LDAP_URL is set' });
       }
     }
+    if (env.LDAP_SYNC_ENABLED && !env.LDAP_URL) ctx.addIssue({ code: 'custom', path: ['LDAP_URL'], message: 'is required when LDAP_SYNC_ENABLED is true' });
   });
 export type TEnv = z.infer<typeof ZEnv>;
 

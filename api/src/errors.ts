@@ -15,6 +15,22 @@ export const ERROR_STATUS = {
   too_many_attempts: 429,
   internal: 500,
   unavailable: 503,
+  // PKI: a one-time bundle already taken; the CA key cannot be used (no CA, passphrase missing or wrong).
+  bundle_gone: 410,
+  pki_unavailable: 503,
+  // A CSR refused by `inspectCsr` (workers/src/pki/csr.ts) or by our profile rules: one code per reason.
+  csr_too_large: 413,
+  csr_empty: 422,
+  csr_malformed: 422,
+  csr_not_a_csr: 422,
+  csr_bad_signature: 422,
+  csr_weak_signature: 422,
+  csr_signature_unsupported: 422,
+  csr_key_unsupported: 422,
+  csr_key_too_small: 422,
+  csr_requests_ca: 422,
+  csr_requests_usage: 422,
+  csr_requests_names: 422,
 } as const satisfies Record<string, ContentfulStatusCode>;
 export type TErrorCode = keyof typeof ERROR_STATUS;
 

@@ -30,6 +30,9 @@ const all = (status: number, anonymous = 401): TExpect => ({
 const only = (allowed: TActorName[], status = 200, denied = 403): TExpect =>
   Object.fromEntries(ACTORS.map((a) => [a, a === 'anonymous' ? 401 : allowed.includes(a) ? status : denied])) as TExpect;
 
+const NO_CERT = 'cert_0000000000000000';
+const VPN_PROFILE = { code: 'standard', name: 'Personale', subnet: '10.8.4.0/22', routes: [], firewall: [] };
+const VPN_SERVER = { name: 'gw-x', host: 'vpn-x.example.it', port: 1194, protocol: 'udp', capacity: 10, profileId: 'vpp_0000000000000000', enabled: true };
 const agreementBody = { daysPerWeek: 2, technology: ['vpn', 'laptop'], activityIds: [], startsOn: '2026-01-01', endsOn: null };
 
 const MATRIX: Record<string, TCase[]> = {
@@ -94,13 +97,57 @@ const MATRIX: Record<string, TCase[]> = {
   ],
   'GET /api/reports/requests': [{ label: 'figures', request: () => ({ path: '/api/reports/requests' }), expect: only(['responsabile', 'hotline', 'itmanager', 'admin']) }],
   'GET /admin/queues': [{ label: 'dashboard', request: () => ({ path: '/admin/queues' }), expect: only(['admin']) }],
+  // Directory sync is not configured in this app: admin gets the "not configured" answers (200 ok:false, 422).
+  'GET /api/directory/settings': [{ label: 'settings', request: () => ({ path: '/api/directory/settings' }), expect: only(['admin']) }],
+  'POST /api/directory/test-connection': [{ label: 'not configured', request: () => ({ path: '/api/directory/test-connection', body: {} }), expect: only(['admin']) }],
+  'POST /api/directory/runs': [{ label: 'not configured', request: () => ({ path: '/api/directory/runs', body: { mode: 'full', dryRun: true } }), expect: only(['admin'], 422) }],
+  'GET /api/directory/runs': [{ label: 'history', request: () => ({ path: '/api/directory/runs' }), expect: only(['admin']) }],
+  'GET /api/directory/runs/:id': [{ label: 'an unknown run', request: () => ({ path: '/api/directory/runs/run_0000000000000000' }), expect: only(['admin'], 404) }],
+  'POST /api/directory/runs/:id/confirm': [{ label: 'sync not enabled', request: () => ({ path: '/api/directory/runs/run_0000000000000000/confirm', body: { acknowledgedDisables: 0 } }), expect: only(['admin'], 422) }],
+  // PKI: this app has an active CA and its first CRL. Unknown ids answer 404 past the permission check.
+  'GET /api/pki/status': [{ label: 'status', request: () => ({ path: '/api/pki/status' }), expect: only(['hotline', 'itmanager', 'admin']) }],
+  'POST /api/pki/crl/publish': [{ label: 'queue a CRL', request: () => ({ path: '/api/pki/crl/publish', body: {} }), expect: only(['admin'], 202) }],
+  'GET /api/pki/certificates': [{ label: 'list', request: () => ({ path: '/api/pki/certificates' }), expect: only(['hotline', 'itmanager', 'admin']) }],
+  'POST /api/pki/certificates': [
+    { label: 'an empty CSR (refused, nothing written)', request: (ids) => ({ path: '/api/pki/certificates', body: { employeeId: ids.ownEmployee, flow: 'csr', csrPem: '' } }), expect: only(['hotline', 'admin'], 422) },
+  ],
+  'GET /api/pki/certificates/:id': [{ label: 'an unknown certificate', request: () => ({ path: `/api/pki/certificates/${NO_CERT}` }), expect: only(['hotline', 'itmanager', 'admin'], 404) }],
+  'POST /api/pki/certificates/:id/bundle': [{ label: 'an unknown certificate', request: () => ({ path: `/api/pki/certificates/${NO_CERT}/bundle`, body: {} }), expect: only(['hotline', 'admin'], 404) }],
+  'POST /api/pki/certificates/:id/revoke': [
+    { label: 'an unknown certificate', request: () => ({ path: `/api/pki/certificates/${NO_CERT}/revoke`, body: { reason: 'keyCompromise' } }), expect: only(['hotline', 'admin'], 404) },
+  ],
+  'POST /api/pki/certificates/:id/renew': [
+    { label: 'an unknown certificate', request: () => ({ path: `/api/pki/certificates/${NO_CERT}/renew`, body: { flow: 'server-key' } }), expect: only(['hotline', 'admin'], 404) },
+  ],
+  'POST /api/pki/certificates/:id/installed': [{ label: 'an unknown certificate', request: () => ({ path: `/api/pki/certificates/${NO_CERT}/installed`, body: {} }), expect: only(['hotline', 'admin'], 404) }],
+  'POST /api/requests/:id/items/:itemId/certificate': [
+    { label: 'a non-VPN item of a draft', request: (ids) => ({ path: `/api/requests/${ids.ownRequest}/items/${ids.ownItem}/certificate`, body: { flow: 'server-key' } }), expect: only(['hotline', 'admin'], 422) },
+  ],
+  'GET /api/employees/:id/vpn': [{ label: "an employee's VPN", request: (ids) => ({ path: `/api/employees/${ids.ownEmployee}/vpn` }), expect: only(['hotline', 'itmanager', 'admin']) }],
+  'POST /api/employees/:id/vpn': [{ label: 'create the account', request: (ids) => ({ path: `/api/employees/${ids.otherEmployee}/vpn`, body: {} }), expect: only(['hotline', 'admin']) }],
+  'GET /api/vpn/profiles': [{ label: 'list', request: () => ({ path: '/api/vpn/profiles' }), expect: only(['hotline', 'itmanager', 'admin']) }],
+  'POST /api/vpn/profiles': [{ label: 'a code already taken', request: () => ({ path: '/api/vpn/profiles', body: VPN_PROFILE }), expect: only(['itmanager', 'admin'], 409) }],
+  'PUT /api/vpn/profiles/:id': [{ label: 'an unknown profile', request: () => ({ path: '/api/vpn/profiles/vpp_0000000000000000', body: VPN_PROFILE }), expect: only(['itmanager', 'admin'], 404) }],
+  'GET /api/vpn/profiles/:id/nftables': [{ label: 'an unknown profile', request: () => ({ path: '/api/vpn/profiles/vpp_0000000000000000/nftables' }), expect: only(['hotline', 'itmanager', 'admin'], 404) }],
+  'GET /api/vpn/servers': [{ label: 'list', request: () => ({ path: '/api/vpn/servers' }), expect: only(['hotline', 'itmanager', 'admin']) }],
+  'POST /api/vpn/servers': [{ label: 'an unknown profile', request: () => ({ path: '/api/vpn/servers', body: VPN_SERVER }), expect: only(['itmanager', 'admin'], 404) }],
+  'PUT /api/vpn/servers/:id': [{ label: 'an unknown server', request: () => ({ path: '/api/vpn/servers/vps_0000000000000000', body: VPN_SERVER }), expect: only(['itmanager', 'admin'], 404) }],
+  'GET /api/vpn/servers/:id/export': [{ label: 'an unknown server', request: () => ({ path: '/api/vpn/servers/vps_0000000000000000/export' }), expect: only(['hotline', 'itmanager', 'admin'], 404) }],
+  // What VPN gateways fetch: no session at all.
+  'GET /pki/ca.pem': [{ label: 'public', request: () => ({ path: '/pki/ca.pem' }), expect: all(200, 200) }],
+  'GET /pki/crl.pem': [{ label: 'public', request: () => ({ path: '/pki/crl.pem' }), expect: all(200, 200) }],
+  'GET /pki/crl.der': [{ label: 'public', request: () => ({ path: '/pki/crl.der' }), expect: all(200, 200) }],
+  'GET /api/deprovisioning': [{ label: 'open cases', request: () => ({ path: '/api/deprovisioning' }), expect: only(['hotline', 'itmanager', 'admin']) }],
+  'POST /api/deprovisioning/:id/steps/:step': [
+    { label: 'an unknown case', request: () => ({ path: '/api/deprovisioning/dpv_0000000000000000/steps/return-kit', body: { status: 'done', note: null } }), expect: only(['hotline', 'admin'], 404) },
+  ],
 };
 
 describe('route × role matrix', () => {
   let t: TTestApp;
   let ids: TIds;
   beforeAll(async () => {
-    t = await startTestApp({ kind: 'pglite', withWorkers: true });
+    t = await startTestApp({ kind: 'pglite', withWorkers: true, pki: { createCa: true } });
     const dipendente = await t.login('dipendente');
     const [other] = await t.database.db
       .select({ id: schema.employees.id })

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { seedDemoData, type Database } from '@varco/db';
 import { openTestDatabase, type TTestDbKind } from '@varco/db/testing';
-import { createProducer, startWorkers, type TProducer, type TWorkers } from '@varco/workers';
+import { createProducer, startWorkers, type TPkiSettings, type TProducer, type TWorkers } from '@varco/workers';
 import { createApp } from './app.js';
 import type { TAppConfig } from './deps.js';
 import type { TLogger } from './logger.js';
+import { createTestCa, testPkiSettings } from './testing-pki.js';
 
 export const silentLogger: TLogger = {
   info: () => {},
@@ -25,6 +26,8 @@ export interface TTestApp {
   app: ReturnType<typeof createApp>;
   database: Database;
   producer: TProducer;
+  /** The PKI settings the app and workers got (passphrase, data dir), when asked for. */
+  pki: TPkiSettings | null;
   /** A request as a browser on the console's origin would send it, with the session cookie if given. */
   call(method: string, path: string, options?: { session?: TTestSession; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   login(username: string, password?: string): Promise<TTestSession>;
@@ -40,20 +43,30 @@ export interface TTestSession {
 const ORIGIN = 'http://varco.test';
 
 /** The real API over a fresh, seeded database, a real Redis (own key prefix) and, when asked, real workers. */
-export async function startTestApp(params: { kind: TTestDbKind; withWorkers?: boolean; config?: Partial<TAppConfig> }): Promise<TTestApp> {
+export async function startTestApp(params: {
+  kind: TTestDbKind;
+  withWorkers?: boolean;
+  config?: Partial<TAppConfig>;
+  /** PKI settings for the API and the workers (a random passphrase, a temp data dir); `createCa`: an active CA + CRL. */
+  pki?: { createCa?: boolean; settings?: Partial<TPkiSettings> };
+}): Promise<TTestApp> {
   const redisUrl = process.env.TEST_REDIS_URL;
   if (!redisUrl) throw new Error('TEST_REDIS_URL is not set (run the suite with `npm test`)');
   const database = await openTestDatabase(params.kind);
   await seedDemoData(database.db);
+  const pki = params.pki ? await testPkiSettings(params.pki.settings) : (params.config?.pki ?? null);
+  if (params.pki?.createCa && pki) await createTestCa(database.db, pki);
   const prefix = `t-${randomBytes(4).toString('hex')}`;
   const producer = createProducer(redisUrl, { prefix });
   let workers: TWorkers | null = null;
-  if (params.withWorkers) workers = await startWorkers({ db: database.db, redisUrl, prefix, logger: silentLogger });
+  if (params.withWorkers) {
+    workers = await startWorkers({ db: database.db, redisUrl, prefix, logger: silentLogger, directorySync: params.config?.directorySync ?? null, pki });
+  }
   const app = createApp({
     db: database.db,
     producer,
     logger: silentLogger,
-    config: { ...TEST_CONFIG, ...params.config },
+    config: { ...TEST_CONFIG, ...params.config, pki },
     pingDatabase: () => database.ping(),
   });
 
@@ -80,6 +93,7 @@ export async function startTestApp(params: { kind: TTestDbKind; withWorkers?: bo
     app,
     database,
     producer,
+    pki,
     call,
     login,
     async close() {

@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   vpnProfile: 'vpp',
   vpnServer: 'vps',
   vpnAccount: 'vpa',
+  deprovisioningCase: 'dpv',
 } as const;
 export type TIdKind = keyof typeof ID_PREFIXES;
 

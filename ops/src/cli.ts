@@ -6,11 +6,13 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ZRole } from '@varco/api/contract';
 import { createLocalUser, DataDirLockedError, hashPassword, migrateDatabase, openDatabase, SYSTEM_ACTOR } from '@varco/db';
+import { PKI_USAGE, runPkiCommand } from './cli-pki.js';
 import { REPO_ROOT } from './host.js';
 
 const USAGE = `usage: npm run varco -- create-user --username NAME --role ROLE [--role ROLE…] [--name "Display Name"]
   Creates a local account (for the first administrator of a real install) with a generated password,
-  printed once. Roles: employee, approver, hotline, it-manager, admin.`;
+  printed once. Roles: employee, approver, hotline, it-manager, admin.
+${PKI_USAGE}`;
 
 const ZCreateUser = z.object({
   username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/i, 'letters, digits, . _ - (2–64)'),
@@ -51,9 +53,22 @@ async function createUser(argv: string[]) {
   }
 }
 
+async function pkiCommand(command: string, argv: string[]) {
+  const dataDir = resolve(REPO_ROOT, process.env.VARCO_DATA_DIR ?? '.data');
+  const url = process.env.DATABASE_URL;
+  const database = url ? await openDatabase({ url }) : await openDatabase({ dataDir: join(dataDir, 'pglite') });
+  try {
+    await migrateDatabase(database);
+    process.stdout.write(`${await runPkiCommand(command, argv, database, dataDir)}\n`);
+  } finally {
+    await database.close();
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'create-user') await createUser(rest);
+  else if (command === 'ca' || command === 'crl' || command === 'vpn') await pkiCommand(command, rest);
   else fail(`unknown command "${command ?? ''}".\n${USAGE}`);
 } catch (err) {
   if (err instanceof DataDirLockedError) fail(err.message);

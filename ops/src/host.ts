@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { API_PATH_PREFIXES, createApp, type TEnv, type TLogger } from '@varco/api';
 import { migrateDatabase, openDatabase, seedDemoData, deleteExpiredSessions, type Database } from '@varco/db';
-import { createProducer, startOutboxRelay, startWorkers, type TProducer } from '@varco/workers';
-import { appConfigOf } from './config.js';
+import { createProducer, startOutboxRelay, startWorkers, type TPkiSettings, type TProducer } from '@varco/workers';
+import { appConfigOf, directorySyncOf } from './config.js';
+import { preparePki } from './pki-setup.js';
 
 export type THostRole = 'all' | 'api' | 'workers';
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -31,12 +32,13 @@ export async function startHost(env: TEnv, role: THostRole, logger: TLogger) {
       const seeded = await seedDemoData(database.db);
       if (seeded.seeded) logger.info('demo data seeded', { ...seeded.counts });
     }
+    const pki = await preparePki(env, database, resolve(REPO_ROOT, env.VARCO_DATA_DIR), logger);
     const producer = createProducer(env.REDIS_URL, { prefix: env.VARCO_REDIS_PREFIX });
     stoppers.push({ name: 'producer', stop: () => producer.close() });
-    if (role !== 'api') await startBackground(env, database, producer, logger, stoppers);
+    if (role !== 'api') await startBackground(env, database, producer, logger, stoppers, pki);
     let url: string | null = null;
     if (role !== 'workers') {
-      const server = await startHttp(env, database, producer, logger);
+      const server = await startHttp(env, database, producer, logger, pki);
       stoppers.push({ name: 'http', stop: () => closeServer(server) });
       url = serverUrl(server, env);
       const sweeper = setInterval(() => void deleteExpiredSessions(database.db, { idleTimeoutMs: env.SESSION_IDLE_MINUTES * 60_000 }).catch(() => {}), 600_000);
@@ -54,15 +56,17 @@ async function openConfiguredDatabase(env: TEnv): Promise<Database> {
   return openDatabase({ dataDir: join(resolve(REPO_ROOT, env.VARCO_DATA_DIR), 'pglite') });
 }
 
-async function startBackground(env: TEnv, database: Database, producer: TProducer, logger: TLogger, stoppers: TStopper[]) {
+async function startBackground(env: TEnv, database: Database, producer: TProducer, logger: TLogger, stoppers: TStopper[], pki: TPkiSettings) {
   const workers = await startWorkers({
     db: database.db,
     redisUrl: env.REDIS_URL,
     prefix: env.VARCO_REDIS_PREFIX,
     logger,
-    concurrency: { system: env.WORKER_CONCURRENCY, notify: env.WORKER_CONCURRENCY },
+    concurrency: { system: env.WORKER_CONCURRENCY, notify: env.WORKER_CONCURRENCY, pki: env.WORKER_CONCURRENCY },
     mail: env.SMTP_URL && env.SMTP_FROM ? { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM } : null,
     publicUrl: env.PUBLIC_URL ?? null,
+    directorySync: directorySyncOf(env),
+    pki,
   });
   stoppers.push({ name: 'workers', stop: () => workers.close() });
   const relay = startOutboxRelay(database.db, producer, { intervalMs: 1000, logger });
@@ -74,8 +78,8 @@ const PROTOCOL_STAMP = 'x-varco-protocol';
 type TNodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** One port: API paths go to Hono, everything else to the SvelteKit console, which calls the API in-process. */
-async function startHttp(env: TEnv, database: Database, producer: TProducer, logger: TLogger): Promise<Server> {
-  const app = createApp({ db: database.db, producer, logger, config: appConfigOf(env), pingDatabase: () => database.ping() });
+async function startHttp(env: TEnv, database: Database, producer: TProducer, logger: TLogger, pki: TPkiSettings): Promise<Server> {
+  const app = createApp({ db: database.db, producer, logger, config: { ...appConfigOf(env), pki }, pingDatabase: () => database.ping() });
   // The console's server-side client finds the API here: no network hop, and the API may trust its
   // X-Forwarded-For (the console sets it from the real client address).
   (globalThis as Record<symbol, unknown>)[Symbol.for('varco.api.fetch')] = (request: Request) =>

@@ -1,5 +1,9 @@
 import type { z } from 'zod';
+import { syncDirectoryJob } from './jobs/directory/sync-directory.js';
 import { notifyRequestEventJob } from './jobs/notify/request-event.js';
+import { expiryReminderJob, pkiDailyJob } from './jobs/pki/daily-maintenance.js';
+import { issueStationCertificateJob } from './jobs/pki/issue-station-certificate.js';
+import { publishCrlJob } from './jobs/pki/publish-crl.js';
 import { echoJob, pingJob } from './jobs/system/ping.js';
 
 /** Every job Varco runs. Producers can only enqueue names and payloads declared here (compile-time check). */
@@ -7,6 +11,11 @@ export const catalog = {
   [pingJob.name]: pingJob,
   [echoJob.name]: echoJob,
   [notifyRequestEventJob.name]: notifyRequestEventJob,
+  [syncDirectoryJob.name]: syncDirectoryJob,
+  [issueStationCertificateJob.name]: issueStationCertificateJob,
+  [publishCrlJob.name]: publishCrlJob,
+  [pkiDailyJob.name]: pkiDailyJob,
+  [expiryReminderJob.name]: expiryReminderJob,
 } as const;
 
 export type TCatalog = typeof catalog;

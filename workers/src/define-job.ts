@@ -1,13 +1,22 @@
 import type { JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 import type { Db } from '@varco/db';
+import type { TDirectorySyncSettings } from './directory/settings.js';
 import type { TMailer } from './mail/mailer.js';
+import type { TPkiSettings } from './pki-runtime/settings.js';
 
 export const QUEUES = {
   /** Health round trips and housekeeping: tiny jobs that must never wait behind crypto work. */
   system: 'varco-system',
   /** E-mail: each job waits on a remote SMTP server and retries for an hour, so it must not hold up other queues. */
   notify: 'varco-notify',
+  /**
+   * Directory sync: one run at a time (concurrency 1 per worker and 1 across workers, see runtime.ts), so a
+   * 100,000-entry read never competes with another sync for the directory or the database.
+   */
+  directory: 'varco-directory',
+  /** Certificates and CRLs: CPU work (RSA keygen runs in libuv's pool), kept apart so it never delays mail or pings. */
+  pki: 'varco-pki',
 } as const;
 export type TQueueKey = keyof typeof QUEUES;
 
@@ -22,6 +31,10 @@ export interface TJobContext {
   mailer: TMailer;
   /** The console's public base URL for links in e-mails (https://varco.example.it), or null when not configured. */
   publicUrl: string | null;
+  /** Directory sync settings incl. the service account's password (never in a payload); null = not configured. */
+  directorySync: TDirectorySyncSettings | null;
+  /** PKI settings incl. the CA passphrase (never in a payload); null = the PKI is not configured in this process. */
+  pki?: TPkiSettings | null;
 }
 
 export type TJobHandler<P> = (payload: P, ctx: TJobContext) => Promise<unknown>;

@@ -2,8 +2,15 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { claimJobRun, failJobRun, finishJobRun, setJobRunProgress, type Db } from '@varco/db';
 import { catalog, isJobName, type TJobName } from './catalog.js';
 import { QUEUES, type TJobContext, type TJobHandler, type TQueueKey } from './define-job.js';
+import type { TDirectorySyncSettings } from './directory/settings.js';
 import { createMailer, type TMailConfig } from './mail/mailer.js';
+import { applyPkiSchedules } from './jobs/pki/schedules.js';
+import type { TPkiSettings } from './pki-runtime/settings.js';
 import { createRedis } from './redis.js';
+import { applySchedules } from './schedulers.js';
+
+/** Queues that run one job at a time whatever WORKER_CONCURRENCY says (schedulers.ts also sets it queue-wide). */
+const SINGLE_JOB_QUEUES: ReadonlySet<TQueueKey> = new Set(['directory']);
 
 export interface TWorkerLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -36,14 +43,26 @@ export async function startWorkers(params: {
   mail?: TMailConfig | null;
   /** The console's public URL, for links in e-mails. */
   publicUrl?: string | null;
+  /** Directory sync settings (with the service account's password); null or absent: not configured. */
+  directorySync?: TDirectorySyncSettings | null;
+  /** PKI settings (with the CA passphrase); null or absent: PKI jobs fail with a clear reason. */
+  pki?: TPkiSettings | null;
 }): Promise<TWorkers> {
   const handlers = await loadHandlers();
-  const services: TServices = { db: params.db, mailer: createMailer(params.mail ?? null), publicUrl: params.publicUrl ?? null };
+  const services: TServices = {
+    db: params.db,
+    mailer: createMailer(params.mail ?? null),
+    publicUrl: params.publicUrl ?? null,
+    directorySync: params.directorySync ?? null,
+    pki: params.pki ?? null,
+  };
+  await applySchedules({ redisUrl: params.redisUrl, prefix: params.prefix ?? 'varco', directorySync: services.directorySync });
+  await applyPkiSchedules({ redisUrl: params.redisUrl, prefix: params.prefix ?? 'varco', enabled: services.pki !== null });
   const workers = (Object.keys(QUEUES) as TQueueKey[]).map((key) => {
     const worker = new Worker(QUEUES[key], (job) => processJob(job, services, handlers), {
       connection: createRedis(params.redisUrl, 'worker'),
       prefix: params.prefix ?? 'varco',
-      concurrency: params.concurrency?.[key] ?? 4,
+      concurrency: SINGLE_JOB_QUEUES.has(key) ? 1 : (params.concurrency?.[key] ?? 4),
     });
     // Payloads are ids only, so logging the job name and id never leaks a secret.
     worker.on('failed', (job, err) =>
@@ -65,7 +84,7 @@ export async function startWorkers(params: {
 }
 
 /** What every job gets besides its payload, built once per worker process. */
-type TServices = Pick<TJobContext, 'db' | 'mailer' | 'publicUrl'>;
+type TServices = Pick<TJobContext, 'db' | 'mailer' | 'publicUrl' | 'directorySync' | 'pki'>;
 
 async function processJob(job: Job, services: TServices, handlers: Map<TJobName, TJobHandler<unknown>>): Promise<unknown> {
   const { db } = services;

@@ -24,6 +24,19 @@ export const PERMISSIONS = {
   'assets:read': ['hotline', 'it-manager', 'admin'],
   'assets:write': ['hotline', 'it-manager', 'admin'],
   'reports:read': ['approver', 'hotline', 'it-manager', 'admin'],
+  /** Directory sync settings, test connection, runs and their confirmation. */
+  'directory:manage': ['admin'],
+  /** Leavers' checklists: the hot-line does the kit returns, IT managers follow them. */
+  'deprovisioning:read': ['hotline', 'it-manager', 'admin'],
+  'deprovisioning:act': ['hotline', 'admin'],
+  /** Station certificates: the hot-line issues, delivers, renews and revokes; IT managers follow. */
+  'pki:read': ['hotline', 'it-manager', 'admin'],
+  'pki:issue': ['hotline', 'admin'],
+  /** The CA and CRL status page, a manual CRL publication. */
+  'pki:admin': ['admin'],
+  'vpn:read': ['hotline', 'it-manager', 'admin'],
+  /** VPN profiles (subnet, routes, firewall) and gateways. */
+  'vpn:manage': ['it-manager', 'admin'],
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

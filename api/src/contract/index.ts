@@ -6,3 +6,6 @@ export * from './employees.js';
 export * from './audit.js';
 export * from './health.js';
 export * from './requests.js';
+export * from './directory.js';
+export * from './pki.js';
+export * from './vpn.js';

@@ -37,7 +37,10 @@ describe.each(testDatabaseKinds())('kit request workflow on %s', (kind) => {
 
   it('walks request → approve → fulfil → install → accept, with the timeline and one notification job per step', async () => {
     const detail = ZEmployeeDetail.parse(await (await t.call('GET', `/api/employees/${employee.me.employeeId}`, { session: employee })).json());
-    const kinds = (['vpn', 'laptop'] as const).filter((k) => detail.agreement!.technology.includes(k));
+    // A VPN item also needs its station certificate before "ready": that path, with the real worker, is in
+    // pki-workflow.int.test.ts; this walk keeps to hardware.
+    const kinds = (['laptop'] as const).filter((k) => detail.agreement!.technology.includes(k));
+    expect(kinds).toEqual(['laptop']);
     let request = await newRequest(kinds);
     expect(request).toMatchObject({ status: 'draft', holder: 'employee', actions: ['submit', 'cancel'] });
     const outboxBefore = (await snapshot(t, request.id)).outbox;

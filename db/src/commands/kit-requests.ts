@@ -6,6 +6,7 @@ import { newId } from '../ids.js';
 import { agreements, assets, employees, users, jobProfiles, kitRequestEvents, kitRequestItems, kitRequests, services } from '../schema/index.js';
 import { writeAudit, type TActor } from './audit.js';
 import { addToOutbox } from './outbox.js';
+import { revokeCertificatesOfRequest } from './pki.js';
 
 export type TRequestKind = (typeof kitRequestItems.$inferSelect)['kind'];
 
@@ -127,6 +128,7 @@ export async function transitionKitRequest(
       .returning();
     if (!updated) throw new WorkflowError('conflict', 'The request changed meanwhile; reload and try again');
     await applyItemEffects(tx, { requestId: params.requestId, to: check.to });
+    if (check.to === 'lost') await revokeCertificatesOfRequest(tx, { requestId: params.requestId, actor: params.actor, comment: params.comment });
     const eventId = await addEvent(tx, { requestId: params.requestId, user: params.user, action: params.action, from, to: check.to, comment: params.comment });
     await writeAudit(tx, params.actor, {
       action: `request.${params.action}`,
@@ -164,6 +166,7 @@ function checkItemsFor(action: TRequestAction, items: TItem[]) {
   if (action === 'mark-ready') {
     const missing = items.filter((item) => ASSET_TYPE_FOR_KIND[item.kind] && !item.assetId).map((item) => item.kind);
     if (missing.length) throw new WorkflowError('illegal_transition', `Assign an asset to: ${missing.join(', ')}`);
+    if (items.some((item) => item.kind === 'vpn' && item.status !== 'issued')) throw new WorkflowError('illegal_transition', 'Issue the station certificate of the VPN item first');
   }
   if (action === 'mark-installed') {
     const open = items

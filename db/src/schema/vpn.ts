@@ -37,7 +37,11 @@ export const vpnServers = pgTable(
     enabled: boolean('enabled').notNull().default(true),
     ...lifecycleDates,
   },
-  (t) => [uniqueIndex('vpn_servers_host_port_uq').on(t.host, t.port), check('vpn_servers_port_ck', sql`${t.port} between 1 and 65535`)],
+  (t) => [
+    uniqueIndex('vpn_servers_host_port_uq').on(t.host, t.port),
+    check('vpn_servers_port_ck', sql`${t.port} between 1 and 65535`),
+    check('vpn_servers_capacity_ck', sql`${t.capacity} >= 1`),
+  ],
 );
 
 export const vpnAccounts = pgTable(

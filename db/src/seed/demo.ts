@@ -10,6 +10,7 @@ import { buildDemoUsers, hashDemoPasswords } from './demo-users.js';
 import { buildEmployees, type TSeedEmployee } from './employees.js';
 import { REMOTE_PROFILES } from './job-profiles.js';
 import { createRandom } from './names.js';
+import { insertDemoVpn } from './vpn.js';
 
 export { DEMO_LOGINS, DEMO_PASSWORD, type TDemoLogin, type TDemoRole } from './demo-users.js';
 
@@ -78,6 +79,7 @@ export async function seedDemoData(db: Db, options: TSeedOptions = {}): Promise<
     await tx.insert(agreements).values(agreementRows.map(toAgreementRow));
     const userRows = buildDemoUsers(plan.employees, agreementRows, passwordHashes);
     await tx.insert(users).values(userRows);
+    await insertDemoVpn(tx);
     const counts: TSeedCounts = {
       services: plan.services.length,
       employees: plan.employees.length,

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildNavigation, isCurrentSection } from './navigation';
+import type { TRole } from '@varco/api/contract';
+import { buildNavigation, canApprove, isCurrentSection } from './navigation';
 
-const hrefs = (permissions: string[], employeeId: string | null = null) =>
-  buildNavigation({ permissions, employeeId }).map((item) => (item.external ? item.href : item.route));
+const hrefs = (permissions: string[], employeeId: string | null = null, roles: TRole[] = []) =>
+  buildNavigation({ permissions, employeeId, roles }).map((item) => (item.external ? item.href : item.route));
+const labels = (permissions: string[], roles: TRole[] = []) =>
+  buildNavigation({ permissions, employeeId: 'emp_0123456789', roles }).map((item) => item.label);
 
 describe('buildNavigation', () => {
   it('gives an employee only Home and their own profile', () => {
@@ -18,6 +21,43 @@ describe('buildNavigation', () => {
       '/api/docs',
       '/admin/queues',
     ]);
+  });
+});
+
+describe('request sections', () => {
+  const employee = ['employees:read', 'me:update', 'requests:read', 'requests:create', 'requests:act'];
+  const hotline = [...employee, 'employees:list', 'requests:fulfil', 'queue:read', 'assets:read', 'assets:write', 'reports:read'];
+
+  it('gives an employee "My requests" and nothing of the hot-line', () => {
+    expect(hrefs(employee, 'emp_0123456789', ['employee'])).toEqual(['/', '/requests', '/me']);
+    expect(labels(employee, ['employee'])).toContain('nav.myRequests');
+  });
+
+  it('gives the hot-line the queue, the registry and the reports, but no approvals', () => {
+    expect(hrefs(hotline, 'emp_0123456789', ['employee', 'hotline'])).toEqual([
+      '/',
+      '/requests',
+      '/queue',
+      '/assets',
+      '/reports',
+      '/employees',
+      '/me',
+    ]);
+    expect(labels(hotline, ['employee', 'hotline'])).toContain('nav.requests');
+  });
+
+  it('gives approvers (and admins) the approvals page', () => {
+    const approver = [...employee, 'employees:list', 'agreements:write', 'reports:read'];
+    expect(hrefs(approver, 'emp_0123456789', ['employee', 'approver'])).toEqual([
+      '/',
+      '/requests',
+      '/approvals',
+      '/reports',
+      '/employees',
+      '/me',
+    ]);
+    expect(canApprove({ permissions: ['requests:act'], roles: ['admin'] })).toBe(true);
+    expect(canApprove({ permissions: [], roles: ['approver'] })).toBe(false);
   });
 });
 

@@ -46,6 +46,16 @@ describe('renderClientProfile', () => {
     expect(renderClientProfile(profile)).not.toContain('<key>');
   });
 
+  it('carries a PKCS#12 inline in base64 instead of <cert>/<key> (one file for the server-side key flow)', () => {
+    const p12 = Buffer.alloc(100, 0x30);
+    const text = renderClientProfile({ ...profile, certificatePem: undefined, pkcs12Der: p12 });
+    expect(text).toContain(`<pkcs12>\n${p12.toString('base64').slice(0, 64)}\n`);
+    expect(text).not.toContain('<cert>');
+    expect(text).not.toContain('<key>');
+    expect(() => renderClientProfile({ ...profile, pkcs12Der: p12 })).toThrow(PkiInputError);
+    expect(() => renderClientProfile({ ...profile, certificatePem: undefined })).toThrow(PkiInputError);
+  });
+
   it.each([
     ['a newline in a host', { remotes: [{ host: 'vpn\nup /bin/sh', port: 1194, proto: 'udp' }] }],
     ['a space in a host', { remotes: [{ host: 'vpn 1', port: 1194, proto: 'udp' }] }],

@@ -19,9 +19,15 @@ export interface TClientProfileParams {
   /** In failover order: the client tries them top to bottom (no `remote-random`). */
   remotes: TRemote[];
   caPem: string;
-  certificatePem: string;
+  /** The station certificate (CSR flow, or server-side key given as `privateKeyPem`); omit with `pkcs12Der`. */
+  certificatePem?: string;
   /** Only in the server-side-key flow; in the CSR flow the key never leaves the station. */
   privateKeyPem?: string;
+  /**
+   * Server-side-key flow as one file: the PKCS#12 (key + certificate, encrypted under its one-time password)
+   * inline in base64. OpenVPN asks for the password when it connects; the profile itself holds no clear key.
+   */
+  pkcs12Der?: Buffer;
   /** Pins the gateway's certificate name, so any other certificate from the same CA cannot pose as the gateway. */
   verifyX509Name: { name: string; type: 'name' | 'name-prefix' | 'subject' };
   extra?: { tlsCrypt?: string };
@@ -49,14 +55,26 @@ export function renderClientProfile(params: TClientProfileParams): string {
     `data-ciphers ${DATA_CIPHERS}`,
     'verb 3',
     inline('ca', pemBlocks(params.caPem, ['CERTIFICATE'], 'caPem', 8)),
-    inline('cert', pemBlocks(params.certificatePem, ['CERTIFICATE'], 'certificatePem', 1)),
+    ...stationIdentity(params),
   ];
-  if (params.privateKeyPem !== undefined) lines.push(inline('key', pemBlocks(params.privateKeyPem, KEY_LABELS, 'privateKeyPem', 1)));
   if (params.extra?.tlsCrypt !== undefined) lines.push(inline('tls-crypt', staticKey(params.extra.tlsCrypt)));
   return `${lines.join('\n')}\n`;
 }
 
 const KEY_LABELS = ['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'];
+
+/** Either `<cert>` (+ `<key>`) or `<pkcs12>`: OpenVPN refuses a profile with both. */
+function stationIdentity(params: TClientProfileParams): string[] {
+  if (params.pkcs12Der !== undefined) {
+    if (params.certificatePem !== undefined || params.privateKeyPem !== undefined) throw new PkiInputError('pkcs12Der replaces certificatePem and privateKeyPem');
+    if (!Buffer.isBuffer(params.pkcs12Der) || params.pkcs12Der.length === 0 || params.pkcs12Der[0] !== 0x30) throw new PkiInputError('pkcs12Der must be a DER PKCS#12');
+    return [inline('pkcs12', params.pkcs12Der.toString('base64').replace(/.{64}/g, '$&\n'))];
+  }
+  if (params.certificatePem === undefined) throw new PkiInputError('a profile needs certificatePem or pkcs12Der');
+  const lines = [inline('cert', pemBlocks(params.certificatePem, ['CERTIFICATE'], 'certificatePem', 1))];
+  if (params.privateKeyPem !== undefined) lines.push(inline('key', pemBlocks(params.privateKeyPem, KEY_LABELS, 'privateKeyPem', 1)));
+  return lines;
+}
 
 function renderRemote(remote: TRemote): string {
   if (!isHost(remote.host)) throw new PkiInputError(`remote host is not a host name or IP address: ${JSON.stringify(remote.host).slice(0, 80)}`);

@@ -3,21 +3,57 @@ import type { RequestEvent } from '@sveltejs/kit';
 import {
   ZActivityList,
   ZAgreement,
+  ZAssetImportResult,
+  ZAssetPage,
   ZAuditPage,
+  ZBulkResult,
   ZEmployeeDetail,
   ZEmployeePage,
   ZError,
   ZHealth,
   ZMe,
+  ZQueuePage,
+  ZRequestDetail,
+  ZRequestPage,
+  ZRequestReports,
   ZServiceList,
   type TAgreementRequest,
   type TAuditQuery,
+  type TCreateRequest,
+  type TTransitionRequest,
   type TEmployeeListQuery,
   type TLoginRequest,
   type TMe,
   type TPreferencesRequest,
 } from '@varco/api/contract';
+// Directory sync and deprovisioning (issue 5), kept in their own import to stay out of the list above.
+import {
+  ZConnectionTestResult,
+  ZDeprovisioningCase,
+  ZDeprovisioningPage,
+  ZDirectorySettings,
+  ZSyncRunDetail,
+  ZSyncRunPage,
+  type TConfirmSyncRun,
+  type TDeprovisioningListQuery,
+  type TMarkStepRequest,
+  type TStartSyncRun,
+} from '@varco/api/contract';
+// Station certificates and VPN (issue 3).
+import {
+  ZCertificate,
+  ZCertificateBundle,
+  ZCertificatePage,
+  ZEmployeeVpn,
+  ZIssueCertificateResponse,
+  ZPkiStatus,
+  ZPublishCrlResponse,
+  ZVpnServerList,
+  type TIssueCertificateRequest,
+  type TRevocationReason,
+} from '@varco/api/contract';
 import type { z } from 'zod';
+import type { AssetQuery, BulkTransition, QueueQuery, RequestListQuery } from './api-types';
 import { isClearingCookie, parseSetCookie } from './session-cookie';
 
 /** Set by the Varco host, which runs the API and this console in one Node process (see ops/). */
@@ -246,10 +282,88 @@ export function createApiClient(event: RequestEvent) {
     audit: {
       list: (query: TAuditQuery) => call(ZAuditPage, { method: 'GET', path: '/api/audit', query }),
     },
+    directory: {
+      settings: () => call(ZDirectorySettings, { method: 'GET', path: '/api/directory/settings' }),
+      testConnection: () => mutate(ZConnectionTestResult, { method: 'POST', path: '/api/directory/test-connection' }),
+      startRun: (body: TStartSyncRun) => mutate(ZSyncRunDetail, { method: 'POST', path: '/api/directory/runs', body }),
+      runs: (query: { page: number; pageSize: number }) =>
+        call(ZSyncRunPage, { method: 'GET', path: '/api/directory/runs', query }),
+      run: (id: string) => call(ZSyncRunDetail, { method: 'GET', path: `/api/directory/runs/${encodeURIComponent(id)}` }),
+      confirmRun: (id: string, body: TConfirmSyncRun) =>
+        mutate(ZSyncRunDetail, { method: 'POST', path: `/api/directory/runs/${encodeURIComponent(id)}/confirm`, body }),
+    },
+    deprovisioning: {
+      list: (query: TDeprovisioningListQuery) =>
+        call(ZDeprovisioningPage, { method: 'GET', path: '/api/deprovisioning', query }),
+      markStep: (id: string, step: string, body: TMarkStepRequest) =>
+        mutate(ZDeprovisioningCase, {
+          method: 'POST',
+          path: `/api/deprovisioning/${encodeURIComponent(id)}/steps/${encodeURIComponent(step)}`,
+          body,
+        }),
+    },
+    requests: {
+      list: (query: RequestListQuery) => call(ZRequestPage, { method: 'GET', path: '/api/requests', query }),
+      get: (id: string) => call(ZRequestDetail, { method: 'GET', path: requestPath(id) }),
+      create: (body: TCreateRequest) => mutate(ZRequestDetail, { method: 'POST', path: '/api/requests', body }),
+      transition: (id: string, body: TTransitionRequest) =>
+        mutate(ZRequestDetail, { method: 'POST', path: `${requestPath(id)}/transitions`, body }),
+      bulkTransition: (body: BulkTransition) =>
+        mutate(ZBulkResult, { method: 'POST', path: '/api/requests/bulk-transitions', body }),
+      setAssignee: (id: string, assigneeUserId: string | null) =>
+        mutate(ZRequestDetail, { method: 'PUT', path: `${requestPath(id)}/assignee`, body: { assigneeUserId } }),
+      assignAsset: (id: string, itemId: string, assetId: string) =>
+        mutate(ZRequestDetail, { method: 'POST', path: `${itemPath(id, itemId)}/asset`, body: { assetId } }),
+      updateChecklist: (id: string, itemId: string, ticks: Record<string, boolean>) =>
+        mutate(ZRequestDetail, { method: 'PUT', path: `${itemPath(id, itemId)}/checklist`, body: { ticks } }),
+    },
+    queue: {
+      list: (query: QueueQuery) => call(ZQueuePage, { method: 'GET', path: '/api/queue', query }),
+    },
+    assets: {
+      list: (query: AssetQuery) => call(ZAssetPage, { method: 'GET', path: '/api/assets', query }),
+      /** All or nothing: 422 still carries the result body (`problems`, nothing imported), so it is not an error. */
+      import: (csv: string) =>
+        mutate(ZAssetImportResult, { method: 'POST', path: '/api/assets/import', body: { csv }, acceptStatuses: [422] }),
+    },
+    reports: {
+      requests: () => call(ZRequestReports, { method: 'GET', path: '/api/reports/requests' }),
+    },
     health: {
       get: () => call(ZHealth, { method: 'GET', path: '/healthz', acceptStatuses: [503] }),
+    },
+    pki: {
+      status: () => call(ZPkiStatus, { method: 'GET', path: '/api/pki/status' }),
+      publishCrl: () => mutate(ZPublishCrlResponse, { method: 'POST', path: '/api/pki/crl/publish' }),
+      list: (query: Record<string, QueryValue>) => call(ZCertificatePage, { method: 'GET', path: '/api/pki/certificates', query }),
+      get: (id: string) => call(ZCertificate, { method: 'GET', path: certificatePath(id) }),
+      issue: (body: TIssueCertificateRequest) => mutate(ZIssueCertificateResponse, { method: 'POST', path: '/api/pki/certificates', body }),
+      issueForItem: (id: string, itemId: string, body: Omit<TIssueCertificateRequest, 'employeeId' | 'assetId' | 'profileCode'>) =>
+        mutate(ZIssueCertificateResponse, { method: 'POST', path: `${itemPath(id, itemId)}/certificate`, body }),
+      bundle: (id: string) => mutate(ZCertificateBundle, { method: 'POST', path: `${certificatePath(id)}/bundle` }),
+      revoke: (id: string, reason: TRevocationReason, comment: string | null) =>
+        mutate(ZCertificate, { method: 'POST', path: `${certificatePath(id)}/revoke`, body: { reason, comment } }),
+      renew: (id: string, body: Omit<TIssueCertificateRequest, 'employeeId' | 'assetId' | 'profileCode'>) =>
+        mutate(ZIssueCertificateResponse, { method: 'POST', path: `${certificatePath(id)}/renew`, body }),
+      installed: (id: string) => mutate(ZCertificate, { method: 'POST', path: `${certificatePath(id)}/installed` }),
+    },
+    vpn: {
+      ofEmployee: (employeeId: string) => call(ZEmployeeVpn, { method: 'GET', path: `/api/employees/${encodeURIComponent(employeeId)}/vpn` }),
+      servers: () => call(ZVpnServerList, { method: 'GET', path: '/api/vpn/servers' }),
     },
   };
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
+
+function requestPath(id: string): string {
+  return `/api/requests/${encodeURIComponent(id)}`;
+}
+
+function certificatePath(id: string): string {
+  return `/api/pki/certificates/${encodeURIComponent(id)}`;
+}
+
+function itemPath(id: string, itemId: string): string {
+  return `${requestPath(id)}/items/${encodeURIComponent(itemId)}`;
+}

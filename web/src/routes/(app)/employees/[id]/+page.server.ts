@@ -4,6 +4,7 @@ import { translate } from '$lib/i18n/translate';
 import { agreementFieldMessage, readAgreementForm, validateAgreement } from '$lib/server/agreement-form';
 import { actionFailure, invalidForm, loadOrRaise } from '$lib/server/api-errors';
 import { cityToday } from '$lib/server/city-time';
+import { confirmInstalledAction, downloadBundleAction, issueCertificateAction, renewCertificateAction, revokeCertificateAction } from '$lib/server/pki-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const ZEmployeeIdParam = ZIdParam('emp');
@@ -29,7 +30,9 @@ export const load: PageServerLoad = async (event) => {
   const activities = canEditAgreement
     ? (await loadOrRaise(event, api.activities.list(employee.service.code))).items
     : [];
-  return { employee, canEditAgreement, activities, today: cityToday() };
+  // Station certificates and VPN (issue 3): for whoever may see them; issuing is the hot-line's.
+  const vpn = me.permissions.includes('pki:read') ? await loadOrRaise(event, api.vpn.ofEmployee(id)) : null;
+  return { employee, canEditAgreement, activities, today: cityToday(), vpn, canIssueCertificates: me.permissions.includes('pki:issue') };
 };
 
 export const actions: Actions = {
@@ -46,4 +49,9 @@ export const actions: Actions = {
     }
     return { saved: true };
   },
+  issueCertificate: (event) => issueCertificateAction(event, employeeId(event)),
+  renewCertificate: (event) => renewCertificateAction(event),
+  downloadBundle: (event) => downloadBundleAction(event),
+  revokeCertificate: (event) => revokeCertificateAction(event),
+  confirmInstalled: (event) => confirmInstalledAction(event),
 };

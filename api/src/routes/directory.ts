@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { confirmSyncRun, DirectorySyncError, getSyncHistoryMarks, getSyncRun, getSyncRunPreview, listSyncRuns, startSyncRun } from '@varco/db';
+import { checkDirectoryConnection } from '@varco/workers';
+import { defineRoute, newRouter } from '../auth/route.js';
+import { actorOf } from '../context.js';
+import { ZIdParam } from '../contract/common.js';
+import {
+  ZConfirmSyncRun,
+  ZConnectionTestResult,
+  ZDirectorySettings,
+  ZStartSyncRun,
+  ZSyncRunDetail,
+  ZSyncRunListQuery,
+  ZSyncRunPage,
+} from '../contract/directory.js';
+import type { TAppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { toRunDetail, toRunSummary, toSettingsView } from './directory-mappers.js';
+
+const ok = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <S extends z.ZodType>(schema: S) => ({ required: true, content: { 'application/json': { schema } } });
+const refusal = (description: string) => ok(z.object({}), description);
+
+const settings = defineRoute('directory:manage', {
+  method: 'get', path: '/api/directory/settings', tags: ['directory'], summary: 'Directory sync settings (never the password) and whether sync is enabled',
+  responses: { 200: ok(ZDirectorySettings, 'The settings') },
+});
+const testConnection = defineRoute('directory:manage', {
+  method: 'post', path: '/api/directory/test-connection', tags: ['directory'], summary: 'Bind with the service account and read the first page, as a sync would',
+  responses: { 200: ok(ZConnectionTestResult, 'The outcome (ok, or a failure code and sentence)') },
+});
+const startRun = defineRoute('directory:manage', {
+  method: 'post', path: '/api/directory/runs', tags: ['directory'], summary: 'Start a sync run now (or a dry run that changes nothing)',
+  request: { body: body(ZStartSyncRun) },
+  responses: { 202: ok(ZSyncRunDetail, 'Queued'), 409: refusal('A run is already running'), 422: refusal('Not configured, or not enabled for runs that change staff') },
+});
+const listRuns = defineRoute('directory:manage', {
+  method: 'get', path: '/api/directory/runs', tags: ['directory'], summary: 'Run history, newest first',
+  request: { query: ZSyncRunListQuery }, responses: { 200: ok(ZSyncRunPage, 'A page of runs') },
+});
+const runDetail = defineRoute('directory:manage', {
+  method: 'get', path: '/api/directory/runs/{id}', tags: ['directory'], summary: 'One run: counts, progress, problems, who would be disabled',
+  request: { params: ZIdParam('run') }, responses: { 200: ok(ZSyncRunDetail, 'The run'), 404: refusal('No such run') },
+});
+const confirmRun = defineRoute('directory:manage', {
+  method: 'post', path: '/api/directory/runs/{id}/confirm', tags: ['directory'], summary: 'Confirm a run held above the disable limits: it reads the directory again and applies',
+  request: { params: ZIdParam('run'), body: body(ZConfirmSyncRun) },
+  responses: { 202: ok(ZSyncRunDetail, 'Queued again'), 404: refusal('No such run'), 409: refusal('Not awaiting confirmation, or the list changed') },
+});
+
+function toApiError(err: unknown): unknown {
+  if (err instanceof DirectorySyncError) return new ApiError(err.code, err.message);
+  return err;
+}
+
+export function directoryRoutes(deps: TAppDeps) {
+  const sync = () => deps.config.directorySync ?? null;
+  async function detail(id: string) {
+    const run = await getSyncRun(deps.db, { id });
+    if (!run) throw new ApiError('not_found', 'No such directory sync run');
+    const [{ estimatedEntries }, preview] = await Promise.all([
+      getSyncHistoryMarks(deps.db, { directoryKey: run.directoryKey }),
+      run.dryRun ? getSyncRunPreview(deps.db, { runId: run.id }) : null,
+    ]);
+    return toRunDetail(run, { estimatedEntries, preview });
+  }
+
+  return newRouter()
+    .openapi(settings, (c) => c.json(toSettingsView(sync()), 200))
+    .openapi(testConnection, async (c) => {
+      const current = sync();
+      if (!current) return c.json({ ok: false, code: 'not_configured', message: 'LDAP_URL and a base DN are not set', sampleEntries: null }, 200);
+      const result = await checkDirectoryConnection(current.config);
+      return c.json(result.ok ? { ok: true, code: null, message: null, sampleEntries: result.sampleEntries } : { ok: false, code: result.code, message: result.message, sampleEntries: null }, 200);
+    })
+    .openapi(startRun, async (c) => {
+      const input = c.req.valid('json');
+      const current = sync();
+      if (!current) throw new ApiError('unprocessable', 'Directory sync is not configured (LDAP_URL, LDAP_SYNC_BASE_DN)');
+      if (!input.dryRun && !current.enabled) throw new ApiError('unprocessable', 'Directory sync is not enabled (LDAP_SYNC_ENABLED): only dry runs are allowed');
+      const run = await startSyncRun(deps.db, { ...input, trigger: 'manual', actor: actorOf(c.var), directoryKey: current.directoryKey }).catch((err: unknown) => {
+        throw toApiError(err);
+      });
+      return c.json(await detail(run.id), 202);
+    })
+    .openapi(listRuns, async (c) => {
+      const query = c.req.valid('query');
+      const { rows, total } = await listSyncRuns(deps.db, query);
+      return c.json({ items: rows.map(toRunSummary), page: query.page, pageSize: query.pageSize, total }, 200);
+    })
+    .openapi(runDetail, async (c) => c.json(await detail(c.req.valid('param').id), 200))
+    .openapi(confirmRun, async (c) => {
+      const { id } = c.req.valid('param');
+      const { acknowledgedDisables } = c.req.valid('json');
+      if (!sync()?.enabled) throw new ApiError('unprocessable', 'Directory sync is not enabled (LDAP_SYNC_ENABLED)');
+      await confirmSyncRun(deps.db, { runId: id, acknowledgedDisables, actor: actorOf(c.var) }).catch((err: unknown) => {
+        throw toApiError(err);
+      });
+      return c.json(await detail(id), 202);
+    });
+}

@@ -1,0 +1,96 @@
+/**
+ * applySyncPlan and the run/step commands on their own (no directory): managers in any order, management cycles,
+ * all-or-nothing, and the guards that make a second delivery or a double click change nothing.
+ */
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../client.js';
+import { newId } from '../ids.js';
+import { schema } from '../index.js';
+import { openTestDatabase, testDatabaseKinds } from '../testing.js';
+import type { TActor } from './audit.js';
+import { markDeprovisioningStep } from './deprovisioning.js';
+import { applySyncPlan, type TSyncChanges } from './directory-sync.js';
+import { DirectorySyncError, failSyncRun, startSyncRun } from './directory-sync-runs.js';
+
+const ACTOR: TActor = { userId: null, username: 'admin', role: 'admin', requestId: null, ip: null };
+const person = (directoryId: string, managerDirectoryId: string | null, serviceCode = 'SD') => ({
+  directoryId,
+  fields: { firstName: 'Ada', lastName: directoryId.toUpperCase(), email: null, serviceCode, jobProfile: 'Analista', managerDirectoryId },
+});
+const empty: TSyncChanges = { create: [], update: [], disable: [], reenable: [] };
+
+describe.each(testDatabaseKinds())('directory sync commands on %s', (kind) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    await database.db.insert(schema.services).values([{ id: newId('service'), code: 'SD', name: 'Sistemi' }, { id: newId('service'), code: 'PB', name: 'Istruzione' }]);
+    await database.db.insert(schema.jobProfiles).values([{ name: 'Analista', remoteAllowed: true }, { name: 'Educatore', remoteAllowed: false }]);
+  });
+  afterAll(() => database?.close());
+
+  async function apply(plan: TSyncChanges) {
+    const run = await startSyncRun(database.db, { mode: 'full', dryRun: false, trigger: 'manual', actor: ACTOR });
+    const report = { entriesRead: 0, startedAt: new Date(), highWaterMark: null, counts: {}, problems: [] };
+    return { run, result: await applySyncPlan(database.db, { runId: run.id, plan, report, actor: ACTOR }) };
+  }
+  async function managersOf(ids: string[]) {
+    const rows = await database.db.select({ id: schema.employees.id, directoryId: schema.employees.directoryId, managerId: schema.employees.managerId }).from(schema.employees);
+    const didOf = new Map(rows.map((r) => [r.id, r.directoryId]));
+    return Object.fromEntries(rows.filter((r) => ids.includes(r.directoryId)).map((r) => [r.directoryId, r.managerId ? didOf.get(r.managerId) : null]));
+  }
+
+  it('creates people whose managers come later in the plan, or form a cycle, with every manager set', async () => {
+    const { result } = await apply({
+      ...empty,
+      create: [person('report1', 'boss'), person('report2', 'report1'), person('boss', null), person('cyc-a', 'cyc-b'), person('cyc-b', 'cyc-a'), person('hang', 'cyc-a'), person('self', 'self'), person('ghost', 'nobody')],
+    });
+    expect(result.counts).toMatchObject({ created: 8 });
+    expect(await managersOf(['report1', 'report2', 'boss', 'cyc-a', 'cyc-b', 'hang', 'self', 'ghost'])).toEqual({
+      report1: 'boss', report2: 'report1', boss: null, 'cyc-a': 'cyc-b', 'cyc-b': 'cyc-a', hang: 'cyc-a', self: 'self', ghost: null,
+    });
+    const [row] = await database.db.select().from(schema.employees).where(eq(schema.employees.directoryId, 'report1'));
+    expect(row).toMatchObject({ source: 'directory', active: true, remoteEligible: true, searchText: 'ada report1 report1' });
+  });
+
+  it('a later run attaches new reports to existing managers and moves people (profile → eligibility)', async () => {
+    const [boss] = await database.db.select().from(schema.employees).where(eq(schema.employees.directoryId, 'boss'));
+    const { result } = await apply({
+      ...empty,
+      create: [person('newbie', 'boss', 'PB')],
+      update: [{ employeeId: boss!.id, directoryId: 'boss', changed: ['service', 'profile'], set: { serviceCode: 'PB', jobProfile: 'Educatore' } }],
+    });
+    expect(result.counts).toMatchObject({ created: 1, updated: 1, moved: 1 });
+    expect(await managersOf(['newbie'])).toEqual({ newbie: 'boss' });
+    const [moved] = await database.db.select().from(schema.employees).where(eq(schema.employees.id, boss!.id));
+    expect(moved).toMatchObject({ jobProfile: 'Educatore', remoteEligible: false });
+  });
+
+  it('all or nothing: one bad row (unknown service) leaves the run running and the database unchanged', async () => {
+    const before = await database.db.select({ id: schema.employees.id }).from(schema.employees);
+    const run = await startSyncRun(database.db, { mode: 'full', dryRun: false, trigger: 'manual', actor: ACTOR });
+    const report = { entriesRead: 0, startedAt: new Date(), highWaterMark: null, counts: {}, problems: [] };
+    const plan = { ...empty, create: [person('fine', null), person('broken', null, 'ZZ')] };
+    await expect(applySyncPlan(database.db, { runId: run.id, plan, report, actor: ACTOR })).rejects.toBeInstanceOf(DirectorySyncError);
+    expect(await database.db.select({ id: schema.employees.id }).from(schema.employees)).toHaveLength(before.length);
+    // The run is still the one running: a second run is refused, and the failed run cannot be applied afterwards.
+    await expect(startSyncRun(database.db, { mode: 'full', dryRun: false, trigger: 'manual', actor: ACTOR })).rejects.toMatchObject({ code: 'conflict' });
+    await failSyncRun(database.db, { runId: run.id, code: 'internal', message: 'test', entriesRead: 0, startedAt: new Date(), actor: ACTOR });
+    await expect(applySyncPlan(database.db, { runId: run.id, plan: empty, report, actor: ACTOR })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('a disabled person with kit gets an open case; marking the last pending step closes it, once', async () => {
+    const [ghost] = await database.db.select().from(schema.employees).where(eq(schema.employees.directoryId, 'ghost'));
+    await database.db.insert(schema.assets).values({ id: 'ast_cmd00000000001', type: 'headset', model: 'H', serial: 'S1', assetTag: 'PO-1', status: 'assigned', assignedEmployeeId: ghost!.id });
+    const { run } = await apply({ ...empty, disable: [{ employeeId: ghost!.id, directoryId: 'ghost', reason: 'vanished' }] });
+    const [opened] = await database.db.select().from(schema.deprovisioningCases).where(eq(schema.deprovisioningCases.runId, run.id));
+    expect(opened).toMatchObject({ status: 'open', steps: { 'return-kit': { status: 'pending', note: 'PO-1' } } });
+    await expect(markDeprovisioningStep(database.db, { caseId: opened!.id, step: 'disable-vpn', note: null, actor: ACTOR })).rejects.toMatchObject({ code: 'conflict' });
+    const closed = await markDeprovisioningStep(database.db, { caseId: opened!.id, step: 'return-kit', note: 'back', actor: ACTOR });
+    expect(closed).toMatchObject({ status: 'done', steps: { 'return-kit': { status: 'done', note: 'back' } } });
+    expect(closed.closedAt).not.toBeNull();
+    await expect(markDeprovisioningStep(database.db, { caseId: opened!.id, step: 'return-kit', note: null, actor: ACTOR })).rejects.toMatchObject({ code: 'conflict' });
+    const audits = await database.db.select().from(schema.auditLog).where(inArray(schema.auditLog.action, ['directory.disable', 'deprovisioning.step']));
+    expect(audits.map((a) => a.action).sort()).toEqual(['deprovisioning.step', 'directory.disable']);
+  });
+});

@@ -1,0 +1,44 @@
+import { error, redirect } from '@sveltejs/kit';
+import { resolve } from '$app/paths';
+import { ZConfirmSyncRun, ZIdParam } from '@varco/api/contract';
+import { translate } from '$lib/i18n/translate';
+import { actionFailure, invalidForm, loadOrRaise } from '$lib/server/api-errors';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const ZRunIdParam = ZIdParam('run');
+/** The page polls this while the run is running (invalidate every 2 s). */
+const RUN_DEPENDENCY = 'app:directory-run';
+
+function runId(event: RequestEvent | Parameters<PageServerLoad>[0]): string {
+  const parsed = ZRunIdParam.safeParse(event.params);
+  if (!parsed.success) {
+    error(404, { message: translate(event.locals.locale, 'apiError.not_found'), code: 'not_found', requestId: event.locals.requestId });
+  }
+  return parsed.data.id;
+}
+
+export const load: PageServerLoad = async (event) => {
+  event.depends(RUN_DEPENDENCY);
+  const run = await loadOrRaise(event, event.locals.api.directory.run(runId(event)));
+  // Step two of the confirmation is its own view (?confirm=1): reaching the button takes two deliberate actions.
+  return { run, confirming: run.canConfirm && event.url.searchParams.get('confirm') === '1' };
+};
+
+export const actions: Actions = {
+  confirm: async (event) => {
+    const id = runId(event);
+    const form = await event.request.formData();
+    const { locale } = event.locals;
+    if (form.get('understood') !== 'yes') {
+      return invalidForm(event, { understood: translate(locale, 'directory.confirm.error.understood') }, undefined);
+    }
+    const parsed = ZConfirmSyncRun.safeParse({ acknowledgedDisables: Number(form.get('acknowledgedDisables')) });
+    if (!parsed.success) return invalidForm(event, { understood: translate(locale, 'directory.confirm.error.changed') }, undefined);
+    try {
+      await event.locals.api.directory.confirmRun(id, parsed.data);
+    } catch (err) {
+      return actionFailure(event, err, { values: undefined });
+    }
+    redirect(303, resolve('/(app)/directory/runs/[id]', { id }));
+  },
+};

@@ -1,0 +1,4 @@
+import { loadOrRaise } from '$lib/server/api-errors';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => ({ servers: (await loadOrRaise(event, event.locals.api.vpn.servers())).items });

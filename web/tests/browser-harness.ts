@@ -1,0 +1,125 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/**
+ * What every browser test of the console needs: the whole Varco server (API + this console's build + workers,
+ * fresh demo data), Debian's Chromium, axe-core, screenshots. Needs `npm run build -w @varco/web` first and
+ * TEST_REDIS_URL (set by `npm test`).
+ */
+
+export interface AppServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+// Loaded by path so this file type-checks on its own; VARCO_TEST_APP_SERVER swaps in another starter
+// (for example a stub API while the real one is being built).
+const APP_SERVER_MODULE =
+  process.env.VARCO_TEST_APP_SERVER ?? fileURLToPath(new URL('../../ops/src/testing/app-server.ts', import.meta.url));
+export const ARTIFACTS_DIR = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+export const DEMO_PASSWORD = 'demo-varco-2026';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface Harness {
+  server: AppServer;
+  browser: Browser;
+  axeSource: string;
+}
+
+export async function startHarness(): Promise<Harness> {
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  const require = createRequire(import.meta.url);
+  const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const module = (await import(/* @vite-ignore */ APP_SERVER_MODULE)) as { startAppServer: () => Promise<AppServer> };
+  const server = await module.startAppServer();
+  try {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    return { server, browser, axeSource };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+export async function stopHarness(harness: Harness | undefined): Promise<void> {
+  await harness?.browser.close();
+  await harness?.server.stop();
+}
+
+export interface TestPage {
+  context: BrowserContext;
+  page: Page;
+  /** CSP violations and script errors seen so far: every test ends by expecting none. */
+  problems: string[];
+}
+
+/** Every page must hydrate under the CSP and without script errors: collect both for the final assertion. */
+export async function newPage(harness: Harness, options: BrowserContextOptions = {}): Promise<TestPage> {
+  const context = await harness.browser.newContext({
+    baseURL: harness.server.url,
+    viewport: { width: 1280, height: 900 },
+    ...options,
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  watchPage(page, problems);
+  return { context, page, problems };
+}
+
+export function watchPage(page: Page, problems: string[]): void {
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) {
+      problems.push(`csp: ${message.text()}`);
+    }
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS_DIR}${name}.png`, fullPage: true });
+}
+
+/** axe-core in the page; only serious and critical violations fail the test (moderate ones are reviewed by hand). */
+export async function expectNoSeriousA11yViolations(harness: Harness, page: Page): Promise<void> {
+  await page.evaluate(harness.axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  });
+  expect(violations, `axe on ${page.url()}`).toEqual([]);
+}
+
+/**
+ * Typing before SvelteKit has hydrated the page loses the text (hydration resets the fields, and the form then
+ * posts empty): wait for the network to settle and check the fields still hold what was typed before pressing.
+ */
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login', { waitUntil: 'networkidle' });
+  const user = page.getByLabel('Nome utente');
+  const secret = page.getByLabel('Password');
+  await expect
+    .poll(async () => {
+      if ((await user.inputValue()) !== username) await user.fill(username);
+      if ((await secret.inputValue()) !== password) await secret.fill(password);
+      return (await user.inputValue()) === username && (await secret.inputValue()) === password;
+    })
+    .toBe(true);
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.waitForURL((url) => url.pathname !== '/login');
+}
