@@ -37,6 +37,13 @@ export async function openTestDatabase(kind: TTestDbKind): Promise<Database> {
       await database.close();
       const dropper = new pg.Client({ connectionString: adminUrl });
       await dropper.connect();
+      // pool.end() resolves before its sockets are closed: a forced drop now would terminate a connection that
+      // is still closing, which pg reports as an unhandled 'error' (57P01). Wait (up to ~2 s) for them to go.
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const { rows } = await dropper.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
     },
