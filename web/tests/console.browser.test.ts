@@ -77,7 +77,7 @@ async function activeElementName(page: Page): Promise<string | null> {
 }
 
 async function signIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-  await page.goto('/login');
+  await page.goto('/login', { waitUntil: 'networkidle' }); // hydrated: typing before hydration loses the text
   await page.getByLabel('Nome utente').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Accedi' }).click();

@@ -13,7 +13,8 @@ import {
 /**
  * The kit request workflow end to end, as people do it: the employee asks for VPN + laptop, the manager approves
  * (a double click on "Approva" must record one approval), the hot-line imports a laptop, takes the request,
- * fulfils and installs it, and the employee accepts delivery; then the employee's page tells the whole story.
+ * issues the VPN item's station certificate, fulfils and installs it, and the employee accepts delivery; then the
+ * employee's page tells the whole story.
  */
 
 const LAPTOP = { serial: 'PF3ABC01', assetTag: 'PRATO-LT-00001', model: 'Lenovo ThinkPad T14' };
@@ -151,6 +152,21 @@ describe('kit request workflow in Chromium', () => {
     expect(await hotline.page.getByText(LAPTOP.serial).count()).toBeGreaterThan(0);
     await screenshot(hotline.page, 'workflow-9-asset-assigned');
 
+    // The VPN item needs its station certificate (bound to the laptop) before "ready": issue it, note the
+    // one-time password (shown once), and wait while the page polls until the worker has signed it.
+    const vpnCertificate = hotline.page.getByTestId('item-certificate');
+    await hotline.page.getByRole('button', { name: 'Emetti certificato di postazione' }).click();
+    await expect.poll(() => hotline.page.getByText('Certificato di postazione richiesto: l’emissione è in corso.').count()).toBe(1);
+    expect(await hotline.page.getByTestId('one-time-password').textContent()).toMatch(/\S{8,}/);
+    expect(await hotline.page.getByRole('button', { name: 'Emetti certificato di postazione' }).count()).toBe(0);
+    await expect
+      .poll(async () => (await vpnCertificate.textContent())?.replace(/\s+/g, ' ').trim(), { timeout: 60_000, interval: 500 })
+      .toMatch(/Certificato di postazione emesso\..*Attivo.*Seriale del certificato: [0-9A-Fa-f:]+/);
+    expect(await hotline.page.getByTestId('one-time-password').count()).toBe(1); // the polling reloads keep it
+    await screenshot(hotline.page, 'workflow-certificate');
+    await hotline.page.getByRole('button', { name: 'Ho annotato la password' }).click();
+    expect(await hotline.page.getByTestId('one-time-password').count()).toBe(0);
+
     await hotline.page.getByRole('button', { name: 'Segna come pronta' }).click();
     // If the API refuses the step, say why (its own sentence) instead of timing out on the status.
     await expect
@@ -188,6 +204,8 @@ describe('kit request workflow in Chromium', () => {
       'start-fulfilment',
       'assign',
       'assign-asset',
+      'certificate-requested',
+      'certificate-issued',
       'mark-ready',
       'mark-installed',
       'accept',
@@ -195,7 +213,7 @@ describe('kit request workflow in Chromium', () => {
     const items = employee.page.getByRole('region', { name: 'Dotazione', exact: true });
     expect(await items.getByText(LAPTOP.serial).count()).toBe(1);
     expect(await items.getByText(LAPTOP.assetTag).count()).toBe(1);
-    expect(await items.getByText('Certificato di postazione: in arrivo con il modulo PKI').count()).toBe(1);
+    expect(await items.getByText('Certificato di postazione emesso.').count()).toBe(1);
     expect(await employee.page.getByText('Nessuno: la richiesta è conclusa').count()).toBe(0);
     await screenshot(employee.page, 'workflow-12-delivered');
     await expectNoSeriousA11yViolations(harness, employee.page);

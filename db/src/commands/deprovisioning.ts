@@ -2,8 +2,9 @@
  * Leavers' checklists (`deprovisioning_cases`), opened by directory sync in the transaction that disables people.
  *
  * Steps and what opening a case does at once:
- * - revoke-certificates: pending when the person holds issued certificates (their ids in the note), else not-needed.
- *   Revocation itself belongs to the PKI: one CRL re-publication for the whole run, never one per person.
+ * - revoke-certificates: done at once — every issued certificate of the person is revoked (cessationOfOperation)
+ *   in this transaction, and ONE CRL publication per CA is queued for the whole batch, never one per person;
+ *   not-needed when they hold none.
  * - disable-vpn: done at once (vpn_accounts.enabled = false in the same transaction), or not-needed.
  * - return-kit: pending with the asset tags still assigned to the person, or not-needed.
  * - release-extension: not-needed until telephony exists.
@@ -14,7 +15,11 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { assets, certificates, DEPROVISIONING_STEPS, deprovisioningCases, vpnAccounts } from '../schema/index.js';
-import { writeAudit, type TActor } from './audit.js';
+import { REVOCATION_REASON_CODES } from '../domain/revocation.js';
+import { SYSTEM_ACTOR, writeAudit, type TActor } from './audit.js';
+import { addToOutbox } from './outbox.js';
+
+const DEPROVISIONING_ACTOR: TActor = { ...SYSTEM_ACTOR, username: 'directory-sync' };
 import { DirectorySyncError } from './directory-sync-runs.js';
 
 export type TDeprovisioningStep = (typeof DEPROVISIONING_STEPS)[number];
@@ -43,15 +48,27 @@ export async function openDeprovisioningCases(
   params: { people: readonly { employeeId: string; reason: string }[]; runId: string | null },
 ): Promise<Map<string, { caseId: string; isNew: boolean }>> {
   const opened = new Map<string, { caseId: string; isNew: boolean }>();
+  const caIds = new Set<string>();
   for (let start = 0; start < params.people.length; start += 500) {
     const batch = params.people.slice(start, start + 500);
     const ids = batch.map((p) => p.employeeId);
     const now = new Date().toISOString();
     // One after another: a transaction is one connection.
     const issued = await tx
-      .select({ employeeId: certificates.employeeId, id: certificates.id })
-      .from(certificates)
-      .where(and(inArray(certificates.employeeId, ids), eq(certificates.status, 'issued')));
+      .update(certificates)
+      .set({ status: 'revoked', revokedAt: new Date(), revocationReason: REVOCATION_REASON_CODES.cessationOfOperation, bundleP12: null, bundleOtpSealed: null })
+      .where(and(inArray(certificates.employeeId, ids), eq(certificates.status, 'issued')))
+      .returning({ employeeId: certificates.employeeId, id: certificates.id, caId: certificates.caId, serialHex: certificates.serialHex });
+    for (const cert of issued) {
+      caIds.add(cert.caId);
+      await writeAudit(tx, DEPROVISIONING_ACTOR, {
+        action: 'certificate.revoke',
+        targetType: 'certificate',
+        targetId: cert.id,
+        before: { status: 'issued' },
+        after: { status: 'revoked', reason: 'cessationOfOperation', serialHex: cert.serialHex, runId: params.runId },
+      });
+    }
     const vpn = await tx
       .update(vpnAccounts)
       .set({ enabled: false })
@@ -69,7 +86,7 @@ export async function openDeprovisioningCases(
       const accounts = vpnOf.get(employeeId);
       const tags = kitOf.get(employeeId);
       const steps: Record<TDeprovisioningStep, TStepState> = {
-        'revoke-certificates': certs ? { status: 'pending', note: listNote(certs) } : { status: 'not-needed' },
+        'revoke-certificates': certs ? { status: 'done', at: now, note: listNote(certs) } : { status: 'not-needed' },
         'disable-vpn': accounts ? { status: 'done', at: now, note: listNote(accounts) } : { status: 'not-needed' },
         'return-kit': tags ? { status: 'pending', note: listNote(tags) } : { status: 'not-needed' },
         'release-extension': { status: 'not-needed' },
@@ -101,6 +118,7 @@ export async function openDeprovisioningCases(
       for (const row of existing) opened.set(row.employeeId, { caseId: row.id, isNew: false });
     }
   }
+  for (const caId of caIds) await addToOutbox(tx, 'pki.publish-crl', { caId, trigger: 'revocation' });
   return opened;
 }
 

@@ -19,7 +19,7 @@ const CHECKLIST_KEYS = [
   'softphone-configured',
 ];
 const ITEM_STATUSES = ['pending', 'waiting_telephony', 'assigned', 'issued', 'installed', 'returned', 'lost'];
-const EVENT_ACTIONS = [...REQUEST_ACTIONS, 'create', 'assign', 'unassign', 'assign-asset', 'certificate-requested'];
+const EVENT_ACTIONS = [...REQUEST_ACTIONS, 'create', 'assign', 'unassign', 'assign-asset', 'certificate-requested', 'certificate-issued'];
 const HOLDER_STATUSES = REQUEST_STATUSES;
 
 const expected = [

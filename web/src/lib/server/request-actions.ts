@@ -9,7 +9,7 @@ import { readBulkForm, readTransitionForm, validateBulk, validateTransition } fr
 
 /** What a failed request form sends back: which form it was, and what the user had typed. */
 export interface RequestFormValues {
-  form: 'transition' | 'take' | 'assign' | 'checklist' | 'bulk';
+  form: 'transition' | 'take' | 'assign' | 'checklist' | 'certificate' | 'bulk';
   requestId?: string;
   action?: string;
   comment?: string;

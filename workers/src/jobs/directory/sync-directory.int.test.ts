@@ -128,8 +128,9 @@ describe.each(testDatabaseKinds())('directory sync job on %s (1,000 people)', (k
     const cases = await database.db.select().from(schema.deprovisioningCases).where(eq(schema.deprovisioningCases.runId, run.id));
     const byEmployee = new Map(cases.map((c) => [c.employeeId, c]));
     expect(byEmployee.get(leaverRow.id)).toMatchObject({
-      reason: 'disabled_in_directory', status: 'open',
-      steps: { 'revoke-certificates': { status: 'pending' }, 'disable-vpn': { status: 'done' }, 'return-kit': { status: 'not-needed' }, 'release-extension': { status: 'not-needed' } },
+      // Nothing left to do by hand: the certificate was revoked and the VPN disabled in the sync's transaction.
+      reason: 'disabled_in_directory', status: 'done',
+      steps: { 'revoke-certificates': { status: 'done' }, 'disable-vpn': { status: 'done' }, 'return-kit': { status: 'not-needed' }, 'release-extension': { status: 'not-needed' } },
     });
     expect(byEmployee.get(vanishedRow.id)).toMatchObject({
       reason: 'vanished', status: 'open',
@@ -137,6 +138,11 @@ describe.each(testDatabaseKinds())('directory sync job on %s (1,000 people)', (k
     });
     const [vpn] = await database.db.select().from(schema.vpnAccounts).where(eq(schema.vpnAccounts.employeeId, leaverRow.id));
     expect(vpn!.enabled).toBe(false);
+    const [cert] = await database.db.select().from(schema.certificates).where(eq(schema.certificates.id, 'cert_test000000001'));
+    expect(cert).toMatchObject({ status: 'revoked', revocationReason: 5 });
+    // One CRL publication for the whole run, not one per person.
+    const publishes = await database.db.select().from(schema.outbox).where(eq(schema.outbox.jobName, 'pki.publish-crl'));
+    expect(publishes).toHaveLength(1);
     const audits = await database.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'directory.disable'));
     expect(audits.map((a) => a.targetId).sort()).toEqual([leaverRow.id, vanishedRow.id].sort());
   });

@@ -1,4 +1,4 @@
-import { ZAssignAsset, type ZAsset } from '@varco/api/contract';
+import { ZAssignAsset, type TCertificate, type ZAsset } from '@varco/api/contract';
 import type { z } from 'zod';
 import { translate } from '$lib/i18n/translate';
 import { ASSET_TYPE_FOR_KIND } from '$lib/requests/workflow';
@@ -12,11 +12,26 @@ import type { Actions, PageServerLoad } from './$types';
 const STOCK_PAGE_SIZE = 50;
 const CREATED = ['draft', 'submitted', 'submitFailed'] as const;
 
+const ITEM_ID = /^itm_[0-9a-z]{10,32}$/;
+
 export const load: PageServerLoad = async (event) => {
   const { api } = event.locals;
+  // The page polls this while a station certificate is being issued (see +page.svelte).
+  event.depends('varco:request');
   const id = parseRequestId(event, event.params.id);
   const [me, request] = await loadOrRaise(event, Promise.all([api.requireMe(), api.requests.get(id)]));
   const canFulfil = me.permissions.includes('requests:fulfil');
+
+  // The VPN items' station certificates (progress, serial), for readers of the PKI. A certificate that cannot be
+  // read now only hides its details: the item still says what the request knows.
+  const certificates: Record<string, TCertificate> = {};
+  if (me.permissions.includes('pki:read')) {
+    const withCertificate = request.items.filter((item) => item.kind === 'vpn' && item.certificateId);
+    const found = await Promise.all(withCertificate.map((item) => api.pki.get(item.certificateId!).catch(() => null)));
+    withCertificate.forEach((item, index) => {
+      if (found[index]) certificates[item.id] = found[index];
+    });
+  }
   const assetQ = (event.url.searchParams.get('assetQ') ?? '').trim().slice(0, 64);
 
   // The hot-line picks devices while the request is in fulfilment: in-stock ones of the type each item needs.
@@ -41,7 +56,7 @@ export const load: PageServerLoad = async (event) => {
   }
 
   const created = CREATED.find((value) => value === event.url.searchParams.get('created')) ?? null;
-  return { request, canFulfil, stock, assetQ, created };
+  return { request, canFulfil, stock, assetQ, created, certificates };
 };
 
 export const actions: Actions = {
@@ -72,7 +87,7 @@ export const actions: Actions = {
     const assetId = String(form.get('assetId') ?? '');
     const values: RequestFormValues = { form: 'assign', itemId, assetId };
     const parsed = ZAssignAsset.safeParse({ assetId });
-    if (!parsed.success || !/^itm_[0-9a-z]{10,32}$/.test(itemId)) {
+    if (!parsed.success || !ITEM_ID.test(itemId)) {
       return invalidRequestForm(event, { assetId: translate(locale, 'request.assign.error.assetId') }, values);
     }
     try {
@@ -102,5 +117,24 @@ export const actions: Actions = {
       return workflowFailure(event, err, values);
     }
     return { kind: 'checklist' as const };
+  },
+
+  /**
+   * The station certificate of a VPN item (server-key flow; the API binds it to the request's laptop). The
+   * one-time password travels back only in this answer, never in page data. Failures have the page's shape.
+   */
+  issueCertificate: async (event) => {
+    const id = parseRequestId(event, event.params.id);
+    const { api, locale } = event.locals;
+    const itemId = String((await event.request.formData()).get('itemId') ?? '');
+    const values: RequestFormValues = { form: 'certificate', itemId };
+    if (!ITEM_ID.test(itemId)) return invalidRequestForm(event, { itemId: translate(locale, 'apiError.not_found') }, values);
+    try {
+      // No issuance key: the API uses the item's own, so a double submit issues one certificate.
+      const answer = await api.pki.issueForItem(id, itemId, { flow: 'server-key' });
+      return { kind: 'certificate' as const, itemId, oneTimePassword: answer.oneTimePassword };
+    } catch (err) {
+      return workflowFailure(event, err, values);
+    }
   },
 };
