@@ -23,7 +23,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import type { TSyncFields } from '../queries/directory-sync.js';
-import { directorySyncRuns, employees, jobProfiles, services } from '../schema/index.js';
+import { directorySyncRuns, employees, jobProfiles, services, sessions, users } from '../schema/index.js';
 import { writeAudit, type TActor } from './audit.js';
 import { openDeprovisioningCases } from './deprovisioning.js';
 import { DirectorySyncError, MAX_STORED_PROBLEMS, type TPlannedDisableRef, type TSyncProblem } from './directory-sync-runs.js';
@@ -266,6 +266,7 @@ async function disableEmployees(tx: Db, disables: readonly TPlannedDisableRef[],
       .returning({ id: employees.id, directoryId: employees.directoryId });
     done.push(...rows);
   }
+  await endAccessOf(tx, done.map((row) => row.id));
   const cases = await openDeprovisioningCases(tx, { people: done.map((row) => ({ employeeId: row.id, reason: reasons.get(row.id)! })), runId });
   let casesOpened = 0;
   for (const row of done) {
@@ -280,6 +281,22 @@ async function disableEmployees(tx: Db, disables: readonly TPlannedDisableRef[],
     });
   }
   return { disabled: done.length, casesOpened };
+}
+
+/**
+ * A leaver loses console access at once: their sessions end, and a local account linked to them is disabled
+ * (directory accounts are refused by the directory itself). Re-enabling the employee does not re-enable a local
+ * account: an administrator decides.
+ */
+async function endAccessOf(tx: Db, employeeIds: string[]) {
+  for (let start = 0; start < employeeIds.length; start += UPDATE_BATCH) {
+    const ids = employeeIds.slice(start, start + UPDATE_BATCH);
+    const accounts = await tx.select({ id: users.id }).from(users).where(inArray(users.employeeId, ids));
+    if (accounts.length === 0) continue;
+    const userIds = accounts.map((account) => account.id);
+    await tx.delete(sessions).where(inArray(sessions.userId, userIds));
+    await tx.update(users).set({ disabled: true }).where(and(inArray(users.id, userIds), eq(users.source, 'local')));
+  }
 }
 
 async function reenableEmployees(tx: Db, reenables: TSyncChanges['reenable'], runId: string, actor: TActor): Promise<number> {

@@ -116,6 +116,9 @@ describe.each(testDatabaseKinds())('directory sync job on %s (1,000 people)', (k
     const [leaver, vanished] = [staff[10]!, staff[11]!];
     const [leaverRow, vanishedRow] = [(await employee(leaver.uid))!, (await employee(vanished.uid))!];
     await giveVpnAccountAndCertificate(database, leaverRow.id);
+    // The leaver also has a local console account with a live session: both must end with the sync.
+    await database.db.insert(schema.users).values({ id: 'usr_test0000000001', username: 'leaver-local', displayName: 'Leaver', source: 'local', passwordHash: 'x', employeeId: leaverRow.id, roles: ['employee'] });
+    await database.db.insert(schema.sessions).values({ tokenHash: 'leaver-session', userId: 'usr_test0000000001', csrfToken: 'x', expiresAt: new Date(Date.now() + 3_600_000) });
     await database.db.insert(schema.assets).values({ id: 'ast_test0000000001', type: 'laptop', model: 'ThinkPad', serial: 'SN-1', assetTag: 'PO-000123', status: 'assigned', assignedEmployeeId: vanishedRow.id });
     await ldap(async (client) => {
       await replaceAttribute(client, leaver.dn, 'employeeType', ['disabled']);
@@ -140,6 +143,9 @@ describe.each(testDatabaseKinds())('directory sync job on %s (1,000 people)', (k
     expect(vpn!.enabled).toBe(false);
     const [cert] = await database.db.select().from(schema.certificates).where(eq(schema.certificates.id, 'cert_test000000001'));
     expect(cert).toMatchObject({ status: 'revoked', revocationReason: 5 });
+    expect(await database.db.select().from(schema.sessions).where(eq(schema.sessions.userId, 'usr_test0000000001'))).toEqual([]);
+    const [account] = await database.db.select().from(schema.users).where(eq(schema.users.id, 'usr_test0000000001'));
+    expect(account!.disabled).toBe(true);
     // One CRL publication for the whole run, not one per person.
     const publishes = await database.db.select().from(schema.outbox).where(eq(schema.outbox.jobName, 'pki.publish-crl'));
     expect(publishes).toHaveLength(1);
