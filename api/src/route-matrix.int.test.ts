@@ -40,6 +40,7 @@ const MATRIX: Record<string, TCase[]> = {
   'POST /api/auth/logout': [{ label: 'own session', request: () => ({ path: '/api/auth/logout', body: {} }), expect: all(204) }],
   'GET /api/auth/session': [{ label: 'own session', request: () => ({ path: '/api/auth/session' }), expect: all(200) }],
   'PUT /api/me/preferences': [{ label: 'own preferences', request: () => ({ path: '/api/me/preferences', body: { locale: 'it' } }), expect: all(200) }],
+  'GET /api/me/kit': [{ label: 'own kit', request: () => ({ path: '/api/me/kit' }), expect: all(200) }],
   'GET /api/services': [{ label: 'list', request: () => ({ path: '/api/services' }), expect: all(200) }],
   'GET /api/activities': [{ label: 'list', request: () => ({ path: '/api/activities?service=SD' }), expect: all(200) }],
   'GET /api/employees': [{ label: 'list', request: () => ({ path: '/api/employees' }), expect: only(['responsabile', 'hotline', 'itmanager', 'admin']) }],

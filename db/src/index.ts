@@ -29,3 +29,4 @@ export * from './commands/pki-request-items.js';
 export * from './commands/vpn.js';
 export * from './queries/pki.js';
 export * from './queries/vpn.js';
+export * from './queries/my-kit.js';

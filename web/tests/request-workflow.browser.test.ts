@@ -231,6 +231,14 @@ describe('kit request workflow in Chromium', () => {
     expect(widths.scroll).toBeLessThanOrEqual(widths.viewport);
     await screenshot(phone.page, 'workflow-13-phone');
 
+    // "Le mie richieste" shows the kit the employee now holds and the station certificate with its expiry.
+    await employee.page.goto('/requests', { waitUntil: 'networkidle' });
+    const myKit = employee.page.getByRole('region', { name: 'La mia dotazione' });
+    // Twice: the laptop itself, and the station certificate whose name is bound to the laptop's asset tag.
+    expect(await myKit.getByText(LAPTOP.assetTag, { exact: false }).count()).toBe(2);
+    expect(await myKit.getByText(/Scade il/).count()).toBe(1);
+    await screenshot(employee.page, 'workflow-15-my-kit');
+
     // The reports count the kit just handed out.
     await hotlineNav.getByRole('link', { name: 'Report' }).click();
     await hotline.page.waitForURL((url) => url.pathname === '/reports');

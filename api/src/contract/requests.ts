@@ -157,3 +157,11 @@ export const ZRequestReports = z
     handedOutByMonth: z.array(z.object({ month: z.string(), kind: z.string(), count: z.number().int() })),
   })
   .meta({ id: 'RequestReports' });
+
+export const ZMyKit = z
+  .object({
+    assets: z.array(z.object({ id: z.string(), type: z.string(), model: z.string(), serial: z.string(), assetTag: z.string(), assignedAt: z.string().nullable() })),
+    certificates: z.array(z.object({ id: z.string(), commonName: z.string(), serialHex: z.string().nullable(), status: z.string(), notAfter: z.string().nullable(), assetId: z.string().nullable() })),
+  })
+  .meta({ id: 'MyKit' });
+export type TMyKit = z.infer<typeof ZMyKit>;

@@ -4,7 +4,7 @@ import { testDatabaseKinds } from '@varco/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZError } from '../contract/common.js';
 import { ZEmployeeDetail } from '../contract/employees.js';
-import { ZRequestDetail } from '../contract/requests.js';
+import { ZMyKit, ZRequestDetail } from '../contract/requests.js';
 import { startTestApp, type TTestApp, type TTestSession } from '../testing.js';
 
 /** Everything a refused step must leave untouched. */
@@ -72,6 +72,10 @@ describe.each(testDatabaseKinds())('kit request workflow on %s', (kind) => {
     expect((await snapshot(t, request.id)).outbox - outboxBefore).toBe(6); // one notification job per transition
     const [assigned] = await t.database.db.select().from(schema.assets).where(eq(schema.assets.assetTag, `TAG-${kind}-1`));
     if (laptop) expect(assigned).toMatchObject({ status: 'assigned', assignedEmployeeId: employee.me.employeeId });
+    const kit = ZMyKit.parse(await (await t.call('GET', '/api/me/kit', { session: employee })).json());
+    if (laptop) expect(kit.assets.map((a) => a.assetTag)).toContain(`TAG-${kind}-1`);
+    const othersKit = ZMyKit.parse(await (await t.call('GET', '/api/me/kit', { session: manager })).json());
+    expect(othersKit.assets.map((a) => a.assetTag)).not.toContain(`TAG-${kind}-1`);
   });
 
   it('refuses every illegal step and wrong role with a clear 4xx, changing nothing (state, audit, outbox, timeline)', async () => {

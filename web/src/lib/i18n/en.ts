@@ -534,6 +534,13 @@ export const en: Record<MessageKey, string> = {
   'assetStatus.in_repair': 'In repair',
   'assetStatus.retired': 'Retired',
 
+  'myKit.heading': 'My kit',
+  'myKit.empty': 'No kit is assigned to you yet.',
+  'myKit.serial': 'Serial number {serial}',
+  'myKit.tag': 'Asset tag {tag}',
+  'myKit.certificates': 'Station certificates',
+  'myKit.certificate.pending': 'Being issued',
+  'myKit.certificate.expires': 'Expires on {date} (in {days} days)',
   'requests.title': 'Requests',
   'requests.title.mine': 'My requests',
   'requests.intro': 'The kit requests you may see, newest first.',

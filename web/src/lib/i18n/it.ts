@@ -536,6 +536,13 @@ export const it = {
   'assetStatus.in_repair': 'In riparazione',
   'assetStatus.retired': 'Dismesso',
 
+  'myKit.heading': 'La mia dotazione',
+  'myKit.empty': 'Non hai ancora dotazione assegnata.',
+  'myKit.serial': 'Numero di serie {serial}',
+  'myKit.tag': 'Etichetta inventario {tag}',
+  'myKit.certificates': 'Certificati di postazione',
+  'myKit.certificate.pending': 'In emissione',
+  'myKit.certificate.expires': 'Scade il {date} (tra {days} giorni)',
   'requests.title': 'Richieste',
   'requests.title.mine': 'Le mie richieste',
   'requests.intro': 'Le richieste di dotazione che puoi vedere, dalla più recente.',

@@ -15,6 +15,7 @@ import {
   ZQueuePage,
   ZRequestDetail,
   ZRequestPage,
+  ZMyKit,
   ZRequestReports,
   ZServiceList,
   type TAgreementRequest,
@@ -260,6 +261,7 @@ export function createApiClient(event: RequestEvent) {
       },
     },
     me: {
+      kit: () => call(ZMyKit, { method: 'GET', path: '/api/me/kit' }),
       async updatePreferences(body: TPreferencesRequest): Promise<TMe> {
         const me = rememberSession(await mutate(ZMe, { method: 'PUT', path: '/api/me/preferences', body }));
         session = Promise.resolve(me);

@@ -21,9 +21,13 @@ export const load: PageServerLoad = async (event) => {
   const canPickEmployee = canCreate && me.permissions.includes('employees:list');
   const employeeQ = (event.url.searchParams.get('employeeQ') ?? '').trim().slice(0, 100);
 
-  const [requests, employees] = await loadOrRaise(
+  const [requests, employees, kit] = await loadOrRaise(
     event,
-    Promise.all([api.requests.list(query), canPickEmployee && employeeQ ? searchEmployees(event, employeeQ) : null]),
+    Promise.all([
+      api.requests.list(query),
+      canPickEmployee && employeeQ ? searchEmployees(event, employeeQ) : null,
+      me.employeeId ? api.me.kit() : null,
+    ]),
   );
 
   const pageCount = Math.max(1, Math.ceil(requests.total / PAGE_SIZE));
@@ -36,6 +40,7 @@ export const load: PageServerLoad = async (event) => {
 
   return {
     requests,
+    kit,
     query,
     pageCount,
     hasFilters: query.status !== undefined,
