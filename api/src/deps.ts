@@ -13,6 +13,8 @@ export interface TAppConfig {
   directory: TDirectoryAuthConfig | null;
   /** Hot-line SLA target per kind of item, in hours from submission. */
   slaHours: Record<string, number>;
+  /** HR confirms kit requests holding a VPN item after the manager's approval. */
+  hrConfirmsVpn: boolean;
   /** Directory sync (settings page, test connection); null or absent: not configured. Holds the bind password. */
   directorySync?: TDirectorySyncSettings | null;
   /** PKI settings (the CA passphrase seals one-time passwords); null or absent: issuance answers pki_unavailable. */

@@ -27,6 +27,8 @@ export const ZEnv = z
       .string()
       .regex(/^([a-z-]+=\d{1,4})(;[a-z-]+=\d{1,4})*$/, 'must look like vpn=24;laptop=72')
       .default('vpn=24;laptop=72;docking-kit=72;webcam=48;headset=48;mobile-router=48;softphone=48'),
+    /** HR confirms VPN access after the manager approves (plan: the request procedure is redone with HR). */
+    WORKFLOW_HR_CONFIRMS_VPN: bool(false),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     SMTP_FROM: z.string().min(3).max(200).optional(),
     LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),

@@ -20,6 +20,7 @@ export const TEST_CONFIG: TAppConfig = {
   loginThrottle: { maxFailuresPerAccount: 5, maxFailuresPerIp: 1000, windowSeconds: 900 },
   directory: null,
   slaHours: { vpn: 24, laptop: 72 },
+  hrConfirmsVpn: false,
 };
 
 export interface TTestApp {

@@ -102,6 +102,7 @@ export function appConfigOf(env: TEnv): TAppConfig {
       windowSeconds: env.LOGIN_WINDOW_MINUTES * 60,
     },
     directory: directoryConfigOf(env),
+    hrConfirmsVpn: env.WORKFLOW_HR_CONFIRMS_VPN,
     slaHours: Object.fromEntries(env.SLA_HOURS.split(';').map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])])),
     directorySync: directorySyncOf(env),
   };

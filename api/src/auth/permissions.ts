@@ -1,7 +1,7 @@
 import type { TRole } from '../contract/common.js';
 
 /** Roles by decreasing privilege: the first role that grants a permission is the one recorded in the audit log. */
-export const ROLE_PRECEDENCE: readonly TRole[] = ['admin', 'it-manager', 'hotline', 'approver', 'employee'];
+export const ROLE_PRECEDENCE: readonly TRole[] = ['admin', 'it-manager', 'hotline', 'hr', 'approver', 'employee'];
 
 const ALL: readonly TRole[] = ROLE_PRECEDENCE;
 
@@ -10,7 +10,7 @@ export const PERMISSIONS = {
   'me:update': ALL,
   'services:read': ALL,
   'employees:read': ALL,
-  'employees:list': ['approver', 'hotline', 'it-manager', 'admin'],
+  'employees:list': ['approver', 'hr', 'hotline', 'it-manager', 'admin'],
   'agreements:write': ['approver', 'admin'],
   'audit:read': ['it-manager', 'admin'],
   'users:manage': ['admin'],
@@ -23,7 +23,7 @@ export const PERMISSIONS = {
   'queue:read': ['hotline', 'it-manager', 'admin'],
   'assets:read': ['hotline', 'it-manager', 'admin'],
   'assets:write': ['hotline', 'it-manager', 'admin'],
-  'reports:read': ['approver', 'hotline', 'it-manager', 'admin'],
+  'reports:read': ['approver', 'hr', 'hotline', 'it-manager', 'admin'],
   /** Directory sync settings, test connection, runs and their confirmation. */
   'directory:manage': ['admin'],
   /** Leavers' checklists: the hot-line does the kit returns, IT managers follow them. */

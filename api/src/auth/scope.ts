@@ -6,7 +6,7 @@ import { schema, type Db, type TEmployeeScope, type TUser } from '@varco/db';
  * direct reports; employees themselves only. Enforced in SQL, so an id from another scope is simply "not found".
  */
 export async function employeeScopeOf(db: Db, user: TUser): Promise<TEmployeeScope> {
-  if (user.roles.some((role) => role === 'admin' || role === 'hotline' || role === 'it-manager')) return { kind: 'all' };
+  if (user.roles.some((role) => role === 'admin' || role === 'hotline' || role === 'it-manager' || role === 'hr')) return { kind: 'all' };
   if (!user.employeeId) return { kind: 'none' };
   if (user.roles.includes('approver')) {
     const [self] = await db

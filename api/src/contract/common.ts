@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Roles are closed: adding one means adding it to the route × role matrix test too. */
-export const ROLES = ['employee', 'approver', 'hotline', 'it-manager', 'admin'] as const;
+export const ROLES = ['employee', 'approver', 'hr', 'hotline', 'it-manager', 'admin'] as const;
 export const ZRole = z.enum(ROLES).meta({ id: 'Role' });
 export type TRole = z.infer<typeof ZRole>;
 

@@ -4,10 +4,10 @@ import { pageOf, ZPageQuery } from './common.js';
 export const REQUEST_KINDS = ['vpn', 'laptop', 'docking-kit', 'webcam', 'headset', 'mobile-router', 'softphone'] as const;
 export const ZRequestKind = z.enum(REQUEST_KINDS).meta({ id: 'RequestKind' });
 export const REQUEST_STATUSES = [
-  'draft', 'submitted', 'approved', 'rejected', 'in_fulfilment', 'ready_for_installation', 'installed', 'delivered', 'closed', 'cancelled', 'returned', 'lost',
+  'draft', 'submitted', 'awaiting_hr', 'approved', 'rejected', 'in_fulfilment', 'ready_for_installation', 'installed', 'delivered', 'closed', 'cancelled', 'returned', 'lost',
 ] as const;
 export const ZRequestStatus = z.enum(REQUEST_STATUSES).meta({ id: 'RequestStatus' });
-export const REQUEST_ACTIONS = ['submit', 'approve', 'reject', 'start-fulfilment', 'mark-ready', 'mark-installed', 'accept', 'close', 'cancel', 'return', 'report-lost'] as const;
+export const REQUEST_ACTIONS = ['submit', 'approve', 'hr-confirm', 'reject', 'start-fulfilment', 'mark-ready', 'mark-installed', 'accept', 'close', 'cancel', 'return', 'report-lost'] as const;
 export const ZRequestAction = z.enum(REQUEST_ACTIONS).meta({ id: 'RequestAction' });
 
 export const ZCreateRequest = z
@@ -75,7 +75,7 @@ export const ZRequestDetail = ZRequestSummary.extend({
   items: z.array(ZRequestItem),
   events: z.array(ZRequestEvent),
   /** Who holds it now and which buttons the reader may press. */
-  holder: z.enum(['employee', 'approver', 'hotline', 'nobody']),
+  holder: z.enum(['employee', 'approver', 'hr', 'hotline', 'nobody']),
   actions: z.array(ZRequestAction),
   /** Why the rules would refuse it (empty when allowed); shown to approvers before they decide. */
   eligibilityProblems: z.array(z.string()),

@@ -46,7 +46,7 @@ export function requestOperationRoutes(deps: TAppDeps) {
       for (const requestId of [...new Set(input.requestIds)]) {
         try {
           if (!(await getKitRequest(deps.db, { id: requestId, scope }))) throw new ApiError('not_found', 'No such request');
-          await transitionKitRequest(deps.db, { requestId, action: input.action, comment: input.comment, user: workflowUserOf(user), actor: actorOf(c.var) });
+          await transitionKitRequest(deps.db, { requestId, action: input.action, comment: input.comment, hrConfirmsVpn: deps.config.hrConfirmsVpn, user: workflowUserOf(user), actor: actorOf(c.var) });
           results.push({ requestId, ok: true });
         } catch (err) {
           const apiError = toApiError(err);

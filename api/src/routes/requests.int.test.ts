@@ -173,3 +173,30 @@ describe.each(testDatabaseKinds())('kit request workflow on %s', (kind) => {
     expect(rows!.n).toBe(0);
   });
 });
+
+describe('HR confirmation of VPN access (WORKFLOW_HR_CONFIRMS_VPN on)', () => {
+  let t: TTestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ kind: 'pglite', config: { hrConfirmsVpn: true } });
+  });
+  afterAll(() => t.close());
+
+  it('sends a VPN request to HR after the manager; HR confirms; a request without VPN skips HR', async () => {
+    const [employee, manager, hr] = [await t.login('dipendente'), await t.login('responsabile'), await t.login('hr')];
+    const step = (session: TTestSession, id: string, body: Record<string, unknown>) => t.call('POST', `/api/requests/${id}/transitions`, { session, body });
+    const create = async (kinds: string[]) => ZRequestDetail.parse(await (await t.call('POST', '/api/requests', { session: employee, body: { kinds } })).json());
+    const vpn = await create(['vpn']);
+    await step(employee, vpn.id, { action: 'submit' });
+    const waiting = ZRequestDetail.parse(await (await step(manager, vpn.id, { action: 'approve' })).json());
+    expect(waiting).toMatchObject({ status: 'awaiting_hr', holder: 'hr' });
+    expect((await step(manager, vpn.id, { action: 'hr-confirm' })).status).toBe(403);
+    const hrView = ZRequestDetail.parse(await (await t.call('GET', `/api/requests/${vpn.id}`, { session: hr })).json());
+    expect(hrView.actions).toEqual(['hr-confirm', 'reject']);
+    const approved = ZRequestDetail.parse(await (await step(hr, vpn.id, { action: 'hr-confirm' })).json());
+    expect(approved.status).toBe('approved');
+    expect(approved.events.map((e) => e.action)).toEqual(['create', 'submit', 'approve', 'hr-confirm']);
+    const laptop = await create(['laptop']);
+    await step(employee, laptop.id, { action: 'submit' });
+    expect(ZRequestDetail.parse(await (await step(manager, laptop.id, { action: 'approve' })).json()).status).toBe('approved');
+  });
+});

@@ -113,7 +113,7 @@ export function requestRoutes(deps: TAppDeps) {
       // Out-of-scope requests are "not found" before any rule is evaluated (no IDOR oracle).
       if (!(await getKitRequest(deps.db, { id, scope: requestScopeOf(user) }))) throw new ApiError('not_found', 'No such request');
       const input = c.req.valid('json');
-      await transitionKitRequest(deps.db, { requestId: id, ...input, user: workflowUserOf(user), actor: actorOf(c.var) }).catch((err: unknown) => {
+      await transitionKitRequest(deps.db, { requestId: id, ...input, hrConfirmsVpn: deps.config.hrConfirmsVpn, user: workflowUserOf(user), actor: actorOf(c.var) }).catch((err: unknown) => {
         throw toApiError(err);
       });
       return c.json(await requestDetail(deps, user, id), 200);

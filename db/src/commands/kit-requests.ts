@@ -34,6 +34,7 @@ export function relationOf(user: TWorkflowUser, owner: { id: string; managerId: 
     isOwner: user.employeeId === owner.id,
     isManagerOfOwner: user.employeeId !== null && owner.managerId === user.employeeId,
     isApprover: user.roles.includes('approver'),
+    isHr: user.roles.includes('hr'),
     isHotline: user.roles.includes('hotline'),
     isAdmin: user.roles.includes('admin'),
   };
@@ -104,7 +105,16 @@ export async function createKitRequest(
  */
 export async function transitionKitRequest(
   db: Db,
-  params: { requestId: string; action: TRequestAction; comment: string | null; override?: boolean; user: TWorkflowUser; actor: TActor },
+  params: {
+    requestId: string;
+    action: TRequestAction;
+    comment: string | null;
+    override?: boolean;
+    /** Install setting: HR confirms VPN access after the manager approves (WORKFLOW_HR_CONFIRMS_VPN). */
+    hrConfirmsVpn?: boolean;
+    user: TWorkflowUser;
+    actor: TActor;
+  },
 ) {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -115,10 +125,16 @@ export async function transitionKitRequest(
       .for('update', { of: kitRequests });
     if (!row) throw new WorkflowError('not_found', 'No such request');
     const from = row.request.status as TRequestStatus;
-    const check = checkTransition({ action: params.action, status: from, actor: relationOf(params.user, row.owner), comment: params.comment });
+    const items = await tx.select().from(kitRequestItems).where(eq(kitRequestItems.requestId, params.requestId));
+    const check = checkTransition({
+      action: params.action,
+      status: from,
+      actor: relationOf(params.user, row.owner),
+      comment: params.comment,
+      needsHrConfirmation: params.hrConfirmsVpn === true && items.some((item) => item.kind === 'vpn'),
+    });
     if (!check.ok) throw new WorkflowError(check.code, check.message);
     const override = await checkEligibility(tx, { ...params, employeeId: row.owner.id });
-    const items = await tx.select().from(kitRequestItems).where(eq(kitRequestItems.requestId, params.requestId));
     checkItemsFor(params.action, items);
     const acceptance = check.to === 'delivered' ? await acceptanceOf(tx, items) : undefined;
     const [updated] = await tx

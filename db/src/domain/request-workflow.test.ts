@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { availableActions, checkTransition, TRANSITIONS, type TRequestActor, type TRequestStatus } from './request-workflow.js';
 
-const none: TRequestActor = { isOwner: false, isManagerOfOwner: false, isApprover: false, isHotline: false, isAdmin: false };
+const none: TRequestActor = { isOwner: false, isManagerOfOwner: false, isApprover: false, isHr: false, isHotline: false, isAdmin: false };
+const hr = { ...none, isHr: true };
 const employee = { ...none, isOwner: true };
 const manager = { ...none, isApprover: true, isManagerOfOwner: true };
 const otherApprover = { ...none, isApprover: true };
@@ -45,6 +46,15 @@ describe('kit request state machine', () => {
   it('an approver who is not the manager, and the hot-line, cannot approve', () => {
     expect(checkTransition({ action: 'approve', status: 'submitted', actor: otherApprover, comment: null }).ok).toBe(false);
     expect(checkTransition({ action: 'approve', status: 'submitted', actor: hotline, comment: null }).ok).toBe(false);
+  });
+
+  it('with HR confirmation on, the manager approval waits for HR; HR confirms or rejects, never for themselves', () => {
+    expect(checkTransition({ action: 'approve', status: 'submitted', actor: manager, comment: null, needsHrConfirmation: true })).toEqual({ ok: true, to: 'awaiting_hr' });
+    expect(checkTransition({ action: 'hr-confirm', status: 'awaiting_hr', actor: hr, comment: null })).toEqual({ ok: true, to: 'approved' });
+    expect(checkTransition({ action: 'hr-confirm', status: 'awaiting_hr', actor: manager, comment: null }).ok).toBe(false);
+    expect(checkTransition({ action: 'hr-confirm', status: 'awaiting_hr', actor: { ...hr, isOwner: true }, comment: null }).ok).toBe(false);
+    expect(checkTransition({ action: 'reject', status: 'awaiting_hr', actor: hr, comment: 'Nessun accordo firmato' })).toEqual({ ok: true, to: 'rejected' });
+    expect(availableActions('awaiting_hr', hr)).toEqual(['hr-confirm', 'reject']);
   });
 
   it('rejection and loss need a reason', () => {

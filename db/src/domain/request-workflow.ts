@@ -6,6 +6,7 @@
 export type TRequestStatus =
   | 'draft'
   | 'submitted'
+  | 'awaiting_hr'
   | 'approved'
   | 'rejected'
   | 'in_fulfilment'
@@ -20,6 +21,7 @@ export type TRequestStatus =
 export type TRequestAction =
   | 'submit'
   | 'approve'
+  | 'hr-confirm'
   | 'reject'
   | 'start-fulfilment'
   | 'mark-ready'
@@ -35,6 +37,8 @@ export interface TRequestActor {
   isOwner: boolean; // the employee the request is for
   isManagerOfOwner: boolean;
   isApprover: boolean;
+  /** HR confirms VPN access after the manager's approval, when the install asks for it. */
+  isHr: boolean;
   isHotline: boolean;
   isAdmin: boolean;
 }
@@ -44,6 +48,7 @@ const owner: TWho = (a) => a.isOwner;
 const hotline: TWho = (a) => a.isHotline || a.isAdmin;
 // Nobody approves their own request, not even an admin who is also the owner.
 const approverOfOwner: TWho = (a) => !a.isOwner && ((a.isApprover && a.isManagerOfOwner) || a.isAdmin);
+const hrNotOwner: TWho = (a) => !a.isOwner && (a.isHr || a.isAdmin);
 
 interface TTransition {
   from: readonly TRequestStatus[];
@@ -55,14 +60,16 @@ interface TTransition {
 
 export const TRANSITIONS: Record<TRequestAction, TTransition> = {
   submit: { from: ['draft'], to: 'submitted', who: (a) => owner(a) || hotline(a) },
+  // With HR confirmation on (and a VPN item), the manager's approval leads to 'awaiting_hr' instead.
   approve: { from: ['submitted'], to: 'approved', who: approverOfOwner },
-  reject: { from: ['submitted'], to: 'rejected', who: approverOfOwner, needsComment: true },
+  'hr-confirm': { from: ['awaiting_hr'], to: 'approved', who: hrNotOwner },
+  reject: { from: ['submitted', 'awaiting_hr'], to: 'rejected', who: (a) => approverOfOwner(a) || hrNotOwner(a), needsComment: true },
   'start-fulfilment': { from: ['approved'], to: 'in_fulfilment', who: hotline },
   'mark-ready': { from: ['in_fulfilment'], to: 'ready_for_installation', who: hotline },
   'mark-installed': { from: ['ready_for_installation'], to: 'installed', who: hotline },
   accept: { from: ['installed'], to: 'delivered', who: owner },
   close: { from: ['delivered'], to: 'closed', who: hotline },
-  cancel: { from: ['draft', 'submitted', 'approved'], to: 'cancelled', who: (a) => owner(a) || hotline(a) },
+  cancel: { from: ['draft', 'submitted', 'awaiting_hr', 'approved'], to: 'cancelled', who: (a) => owner(a) || hotline(a) },
   return: { from: ['delivered', 'closed'], to: 'returned', who: hotline },
   'report-lost': { from: ['delivered', 'closed'], to: 'lost', who: (a) => owner(a) || hotline(a), needsComment: true },
 };
@@ -76,6 +83,8 @@ export function checkTransition(params: {
   status: TRequestStatus;
   actor: TRequestActor;
   comment: string | null | undefined;
+  /** HR must confirm this request after the manager (configured on, and the request holds a VPN item). */
+  needsHrConfirmation?: boolean;
 }): TTransitionCheck {
   const transition = TRANSITIONS[params.action];
   if (!transition.from.includes(params.status)) {
@@ -95,6 +104,7 @@ export function checkTransition(params: {
   if (transition.needsComment && !params.comment?.trim()) {
     return { ok: false, code: 'comment_required', message: 'This step needs a comment saying why' };
   }
+  if (params.action === 'approve' && params.needsHrConfirmation) return { ok: true, to: 'awaiting_hr' };
   return { ok: true, to: transition.to };
 }
 
@@ -107,9 +117,10 @@ export function availableActions(status: TRequestStatus, actor: TRequestActor): 
 }
 
 /** Who holds the request in each state, for the employee's timeline ("who holds it now, what comes next"). */
-export const HOLDER: Record<TRequestStatus, 'employee' | 'approver' | 'hotline' | 'nobody'> = {
+export const HOLDER: Record<TRequestStatus, 'employee' | 'approver' | 'hr' | 'hotline' | 'nobody'> = {
   draft: 'employee',
   submitted: 'approver',
+  awaiting_hr: 'hr',
   approved: 'hotline',
   rejected: 'nobody',
   in_fulfilment: 'hotline',

@@ -9,6 +9,7 @@ export const REQUEST_KINDS = ['vpn', 'laptop', 'docking-kit', 'webcam', 'headset
 export const REQUEST_STATUSES = [
   'draft',
   'submitted',
+  'awaiting_hr',
   'approved',
   'rejected',
   'in_fulfilment',

@@ -5,7 +5,7 @@ import type { TSeedEmployee } from './employees.js';
 /** Shown on the sign-in page of a demo install; never use these accounts on a real deployment. */
 export const DEMO_PASSWORD = 'demo-varco-2026';
 
-export type TDemoRole = 'employee' | 'approver' | 'hotline' | 'it-manager' | 'admin';
+export type TDemoRole = 'employee' | 'approver' | 'hr' | 'hotline' | 'it-manager' | 'admin';
 
 export interface TDemoLogin {
   username: string;
@@ -32,6 +32,7 @@ const ACCOUNTS: readonly TDemoAccount[] = [
   account('responsabile', ['employee', 'approver'], 'Dirigente del Sistema Informativo (approva le richieste)'),
   account('hotline', ['employee', 'hotline'], 'Operatore della hot-line'),
   account('itmanager', ['employee', 'it-manager'], 'Responsabile IT'),
+  account('hr', ['employee', 'hr'], 'Ufficio Risorse Umane (conferma gli accessi VPN)'),
   account('admin', ['admin'], 'Amministratore di sistema'),
 ];
 
@@ -77,7 +78,11 @@ export function buildDemoUsers(
   const hotline = others.find((e) => e.jobProfile === 'Istruttore informatico') ?? others[0];
   const itManager = others.find((e) => e.jobProfile === 'Funzionario informatico' && e !== hotline) ?? others[1];
   if (!hotline || !itManager || hotline === itManager) throw new Error('demo: SD needs two more active people');
+  // HR: an active, non-head person of "Risorse Umane e Finanziarie" (SR).
+  const hr = employees.find((e) => e.serviceCode === 'SR' && e.active && !e.isHead);
+  if (!hr) throw new Error('demo: SR needs an active person for the HR account');
   const linked = new Map([
+    ['hr', hr],
     ['dipendente', employee],
     ['responsabile', manager],
     ['hotline', hotline],

@@ -58,7 +58,7 @@ describe.each(testDatabaseKinds())('seedDemoData on %s', (kind) => {
   it('seeds the plan: 23 services, 927 employees (594 eligible), 676 activities, ~40 agreements, 5 users', async () => {
     expect(results.map((r) => r.seeded).sort()).toEqual([false, true]);
     const counts = await tableCounts(db);
-    expect(counts).toMatchObject({ services: 23, employees: 927, activities: 676, users: 5 });
+    expect(counts).toMatchObject({ services: 23, employees: 927, activities: 676, users: 6 });
     expect(counts.agreements).toBeGreaterThanOrEqual(35);
     expect(counts.agreements).toBeLessThanOrEqual(45);
     const byEligibility = await db
@@ -180,7 +180,7 @@ describe.each(testDatabaseKinds())('seedDemoData on %s', (kind) => {
     expect(dates.some((a) => a.endsOn !== null && a.endsOn >= TODAY)).toBe(true);
   });
 
-  it('creates the five demo accounts with the right roles, people and working passwords', async () => {
+  it('creates the six demo accounts with the right roles, people and working passwords', async () => {
     const rows = await db.select().from(users);
     expect(rows.map((u) => u.username).sort()).toEqual(DEMO_LOGINS.map((l) => l.username).sort());
     const user = (username: string) => rows.find((u) => u.username === username)!;
@@ -188,6 +188,7 @@ describe.each(testDatabaseKinds())('seedDemoData on %s', (kind) => {
     expect(user('responsabile').roles).toEqual(['employee', 'approver']);
     expect(user('hotline').roles).toEqual(['employee', 'hotline']);
     expect(user('itmanager').roles).toEqual(['employee', 'it-manager']);
+    expect(user('hr').roles).toEqual(['employee', 'hr']);
     expect(user('admin')).toMatchObject({
       roles: ['admin'],
       employeeId: null,
@@ -201,20 +202,20 @@ describe.each(testDatabaseKinds())('seedDemoData on %s', (kind) => {
     }
   });
 
-  it('links demo accounts to SD people: an employee with a running agreement, their head, 2 colleagues', async () => {
+  it('links demo accounts to SD people (an employee with a running agreement, their head, 2 colleagues) and HR to SR', async () => {
     const linked = await db
       .select({ username: users.username, displayName: users.displayName, person: employees, code: services.code })
       .from(users)
       .innerJoin(employees, eq(employees.id, users.employeeId))
       .innerJoin(services, eq(services.id, employees.serviceId));
     const of = (username: string) => linked.find((l) => l.username === username)!;
-    expect(linked.map((l) => l.code)).toEqual(['SD', 'SD', 'SD', 'SD']);
+    expect(linked.map((l) => `${l.username}:${l.code}`).sort()).toEqual(['dipendente:SD', 'hotline:SD', 'hr:SR', 'itmanager:SD', 'responsabile:SD']);
     expect(linked.every((l) => l.displayName === `${l.person.firstName} ${l.person.lastName}`)).toBe(true);
     expect(linked.every((l) => l.person.active)).toBe(true);
     const employee = of('dipendente').person;
     expect(employee.remoteEligible).toBe(true);
     expect(of('responsabile').person).toMatchObject({ id: employee.managerId, jobProfile: 'Dirigente' });
-    expect(new Set(linked.map((l) => l.person.id)).size).toBe(4);
+    expect(new Set(linked.map((l) => l.person.id)).size).toBe(5);
     const [agreement] = await db.select().from(agreements).where(eq(agreements.employeeId, employee.id));
     expect(agreement!.startsOn <= TODAY && (agreement!.endsOn === null || agreement!.endsOn >= TODAY)).toBe(true);
   });

@@ -142,3 +142,11 @@ describe('helpers', () => {
     expect(requestLink(null, 'req_1')).toBeNull();
   });
 });
+
+describe('templates for HR confirmation', () => {
+  it('tells the employee "approved" only once HR has confirmed a VPN request', () => {
+    expect(templateForAction('approve', 'awaiting_hr')).toBeNull();
+    expect(templateForAction('hr-confirm', 'approved')).toBe('approved');
+    expect(templateForAction('approve', 'approved')).toBe('approved');
+  });
+});

@@ -10,6 +10,7 @@ export type TRequestMailTemplate = 'submitted' | 'approved' | 'rejected' | 'read
 const TEMPLATE_FOR_ACTION: Readonly<Record<string, TRequestMailTemplate>> = {
   submit: 'submitted',
   approve: 'approved',
+  'hr-confirm': 'approved',
   reject: 'rejected',
   'mark-ready': 'ready_for_installation',
   'mark-installed': 'installed',
@@ -24,7 +25,9 @@ export const RECIPIENT_OF: Readonly<Record<TRequestMailTemplate, 'manager' | 'em
   installed: 'employee',
 };
 
-export function templateForAction(action: string): TRequestMailTemplate | null {
+export function templateForAction(action: string, toStatus: string | null = null): TRequestMailTemplate | null {
+  // The manager's approval of a VPN request that HR must still confirm is not "approved" yet for the employee.
+  if (action === 'approve' && toStatus === 'awaiting_hr') return null;
   return Object.hasOwn(TEMPLATE_FOR_ACTION, action) ? TEMPLATE_FOR_ACTION[action]! : null;
 }
 

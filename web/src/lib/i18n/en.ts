@@ -29,6 +29,7 @@ export const en: Record<MessageKey, string> = {
 
   'role.employee': 'Employee',
   'role.approver': 'Approver',
+  'role.hr': 'Human resources',
   'role.hotline': 'Hot-line',
   'role.it-manager': 'IT manager',
   'role.admin': 'Administrator',
@@ -430,6 +431,7 @@ export const en: Record<MessageKey, string> = {
 
   'requestStatus.draft': 'Draft',
   'requestStatus.submitted': 'Submitted',
+  'requestStatus.awaiting_hr': 'Awaiting HR',
   'requestStatus.approved': 'Approved',
   'requestStatus.rejected': 'Rejected',
   'requestStatus.in_fulfilment': 'In fulfilment',
@@ -443,6 +445,7 @@ export const en: Record<MessageKey, string> = {
 
   'requestAction.submit': 'Submit the request',
   'requestAction.approve': 'Approve',
+  'requestAction.hr-confirm': 'Confirm (HR)',
   'requestAction.reject': 'Reject',
   'requestAction.start-fulfilment': 'Start fulfilment',
   'requestAction.mark-ready': 'Mark as ready',
@@ -455,6 +458,7 @@ export const en: Record<MessageKey, string> = {
 
   'requestAction.submit.hint': 'The request goes to the manager for approval.',
   'requestAction.approve.hint': 'The request goes to the hot-line, which prepares the kit.',
+  'requestAction.hr-confirm.hint': 'HR confirms the VPN access; then the request goes to the hot-line.',
   'requestAction.reject.hint': 'The request is closed; the employee sees the reason.',
   'requestAction.start-fulfilment.hint': 'Preparing the kit begins: assigning devices and configuring them.',
   'requestAction.mark-ready.hint': 'Every device is assigned: installation comes next.',
@@ -472,6 +476,7 @@ export const en: Record<MessageKey, string> = {
 
   'requestAction.submit.done': 'Request sent to the manager.',
   'requestAction.approve.done': 'Request approved: it now goes to the hot-line.',
+  'requestAction.hr-confirm.done': 'VPN access confirmed: the request now goes to the hot-line.',
   'requestAction.reject.done': 'Request rejected.',
   'requestAction.start-fulfilment.done': 'Fulfilment started.',
   'requestAction.mark-ready.done': 'Request ready for installation.',
@@ -485,6 +490,7 @@ export const en: Record<MessageKey, string> = {
   'requestEvent.create': 'Request created',
   'requestEvent.submit': 'Sent to the manager',
   'requestEvent.approve': 'Approved',
+  'requestEvent.hr-confirm': 'Confirmed by HR',
   'requestEvent.reject': 'Rejected',
   'requestEvent.start-fulfilment': 'Fulfilment started',
   'requestEvent.mark-ready': 'Ready for installation',
@@ -599,12 +605,14 @@ export const en: Record<MessageKey, string> = {
   'request.holder.employee.self': 'You',
   'request.holder.employee.other': '{name}, the employee',
   'request.holder.approver': 'The employee’s manager',
+  'request.holder.hr': 'The HR office',
   'request.holder.hotline': 'The hot-line',
   'request.holder.hotline.named': 'The hot-line ({name})',
   'request.holder.nobody': 'Nobody: the request is over',
   'request.next': 'Next step',
   'request.next.draft': 'The request is a draft: it goes to the manager once submitted.',
   'request.next.submitted': 'The manager approves or rejects it.',
+  'request.next.awaiting_hr': 'HR confirms the VPN access or rejects the request.',
   'request.next.approved': 'The hot-line starts fulfilment.',
   'request.next.in_fulfilment': 'The hot-line assigns the devices and prepares them.',
   'request.next.ready_for_installation': 'The hot-line installs the kit and completes the checklist.',

@@ -31,6 +31,7 @@ export const it = {
 
   'role.employee': 'Dipendente',
   'role.approver': 'Responsabile',
+  'role.hr': 'Risorse Umane',
   'role.hotline': 'Hot-line',
   'role.it-manager': 'Responsabile IT',
   'role.admin': 'Amministratore',
@@ -432,6 +433,7 @@ export const it = {
 
   'requestStatus.draft': 'Bozza',
   'requestStatus.submitted': 'Inviata',
+  'requestStatus.awaiting_hr': 'In attesa delle Risorse Umane',
   'requestStatus.approved': 'Approvata',
   'requestStatus.rejected': 'Respinta',
   'requestStatus.in_fulfilment': 'In lavorazione',
@@ -445,6 +447,7 @@ export const it = {
 
   'requestAction.submit': 'Invia la richiesta',
   'requestAction.approve': 'Approva',
+  'requestAction.hr-confirm': 'Conferma (Risorse Umane)',
   'requestAction.reject': 'Respingi',
   'requestAction.start-fulfilment': 'Avvia la lavorazione',
   'requestAction.mark-ready': 'Segna come pronta',
@@ -457,6 +460,7 @@ export const it = {
 
   'requestAction.submit.hint': 'La richiesta passa al responsabile per l’approvazione.',
   'requestAction.approve.hint': 'La richiesta passa alla hot-line, che prepara la dotazione.',
+  'requestAction.hr-confirm.hint': 'Le Risorse Umane confermano l’accesso VPN; poi la richiesta passa alla hot-line.',
   'requestAction.reject.hint': 'La richiesta si chiude; il dipendente vede il motivo.',
   'requestAction.start-fulfilment.hint': 'Si comincia a preparare la dotazione: assegnazione dei dispositivi e configurazione.',
   'requestAction.mark-ready.hint': 'Ogni dispositivo è assegnato: si passa all’installazione.',
@@ -474,6 +478,7 @@ export const it = {
 
   'requestAction.submit.done': 'Richiesta inviata al responsabile.',
   'requestAction.approve.done': 'Richiesta approvata: ora passa alla hot-line.',
+  'requestAction.hr-confirm.done': 'Accesso VPN confermato: la richiesta passa alla hot-line.',
   'requestAction.reject.done': 'Richiesta respinta.',
   'requestAction.start-fulfilment.done': 'Lavorazione avviata.',
   'requestAction.mark-ready.done': 'Richiesta pronta per l’installazione.',
@@ -487,6 +492,7 @@ export const it = {
   'requestEvent.create': 'Richiesta creata',
   'requestEvent.submit': 'Inviata al responsabile',
   'requestEvent.approve': 'Approvata',
+  'requestEvent.hr-confirm': 'Confermata dalle Risorse Umane',
   'requestEvent.reject': 'Respinta',
   'requestEvent.start-fulfilment': 'Lavorazione avviata',
   'requestEvent.mark-ready': 'Pronta per l’installazione',
@@ -601,12 +607,14 @@ export const it = {
   'request.holder.employee.self': 'Te',
   'request.holder.employee.other': '{name}, il dipendente',
   'request.holder.approver': 'Il responsabile del dipendente',
+  'request.holder.hr': 'L’ufficio Risorse Umane',
   'request.holder.hotline': 'La hot-line',
   'request.holder.hotline.named': 'La hot-line ({name})',
   'request.holder.nobody': 'Nessuno: la richiesta è conclusa',
   'request.next': 'Prossimo passo',
   'request.next.draft': 'La richiesta è una bozza: va inviata al responsabile quando è completa.',
   'request.next.submitted': 'Il responsabile la approva o la respinge.',
+  'request.next.awaiting_hr': 'Le Risorse Umane confermano l’accesso VPN o respingono la richiesta.',
   'request.next.approved': 'La hot-line avvia la lavorazione.',
   'request.next.in_fulfilment': 'La hot-line assegna i dispositivi e li prepara.',
   'request.next.ready_for_installation': 'La hot-line installa la dotazione e completa la checklist.',

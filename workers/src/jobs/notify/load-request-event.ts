@@ -14,7 +14,7 @@ export interface TMailPerson {
 }
 
 export interface TRequestEventForMail {
-  event: { id: string; action: string; itemId: string | null; actorName: string | null; comment: string | null };
+  event: { id: string; action: string; toStatus: string | null; itemId: string | null; actorName: string | null; comment: string | null };
   request: { id: string; number: number; createdAt: Date };
   kinds: string[];
   employee: TMailPerson;
@@ -30,6 +30,7 @@ export async function loadRequestEventForMail(db: Db, params: { requestId: strin
       event: {
         id: kitRequestEvents.id,
         action: kitRequestEvents.action,
+        toStatus: kitRequestEvents.toStatus,
         itemId: kitRequestEvents.itemId,
         actorName: kitRequestEvents.actorName,
         comment: kitRequestEvents.comment,

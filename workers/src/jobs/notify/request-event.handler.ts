@@ -14,7 +14,7 @@ export const handleRequestEvent: TJobHandler<TRequestEventPayload> = async (payl
   // The outbox row commits with its event, so a missing event is a bug or a deleted request: retrying cannot help.
   if (!loaded) throw new UnrecoverableError(`Request event ${payload.eventId} of ${payload.requestId} not found`);
   const { event, request } = loaded;
-  const template = event.itemId === null ? templateForAction(event.action) : null;
+  const template = event.itemId === null ? templateForAction(event.action, event.toStatus) : null;
   if (!template) return { skipped: `no mail for ${event.action}` };
   const role = RECIPIENT_OF[template];
   const recipient = role === 'manager' ? loaded.manager : loaded.employee;
