@@ -118,6 +118,8 @@ describe('station certificates through the queue', () => {
     const answers = [];
     for (const employeeId of employees.slice(3, 28)) answers.push(await requestCertificate(t, hotline, { employeeId, flow: 'server-key' }));
     const issued = await Promise.all(answers.map((answer) => waitForCertificate(t, hotline, answer.certificate.id)));
+    // Say why when one did not issue (state and failure text), rather than failing later on a null serial.
+    expect(issued.filter((c) => c.state === 'failed').map((c) => JSON.stringify(c))).toEqual([]);
     const serials = issued.map((c) => c.serialHex!);
     expect(new Set(serials).size).toBe(serials.length);
     for (const serial of serials) expect(serial).toMatch(/^[0-7][0-9a-f]{15,31}$/); // ≥ 64 bits, top bit clear
