@@ -399,7 +399,8 @@ describe('readDirectory when the server fails mid-search', () => {
         },
       });
       expect(error.code).toBe('time_limit');
-      expect(yielded).toBe(100);
+      // The client asks for page 2 as soon as page 1 is in; under load slapd may have answered it before SIGSTOP.
+      expect([100, 200]).toContain(yielded);
       expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       process.kill(slapd.pid, 'SIGCONT');
@@ -413,8 +414,9 @@ describe('readDirectory when the server fails mid-search', () => {
       },
     });
     expect(error.code).toBe('connection_lost');
-    expect(yielded).toBe(100);
-    expect(error.details.entriesRead).toBe(100);
+    // As above: page 2 may already be on its way when slapd dies.
+    expect([100, 200]).toContain(yielded);
+    expect(error.details.entriesRead).toBe(yielded);
   });
 });
 
