@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
@@ -70,3 +71,12 @@ export function newRouter() {
 export function declarePlainRoute(method: 'GET', honoPath: string, access: TRouteAccess) {
   routeAccess.set(routeKey(method, honoPath), access);
 }
+
+/** An OpenAPI JSON response: `responses: { 200: jsonResponse(ZThing, 'The thing') }`. */
+export const jsonResponse = <S extends z.ZodType>(schema: S, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A required JSON request body: `request: { body: jsonBody(ZThingRequest) }`. */
+export const jsonBody = <S extends z.ZodType>(schema: S) => ({ required: true, content: { 'application/json': { schema } } });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DirectorySyncError, getDeprovisioningCase, listDeprovisioningCases, markDeprovisioningStep } from '@varco/db';
-import { defineRoute, newRouter } from '../auth/route.js';
+import { defineRoute, jsonResponse, newRouter } from '../auth/route.js';
 import { actorOf } from '../context.js';
 import {
   DEPROVISIONING_STEPS,
@@ -15,16 +15,15 @@ import {
 import type { TAppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 
-const ok = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const list = defineRoute('deprovisioning:read', {
   method: 'get', path: '/api/deprovisioning', tags: ['deprovisioning'], summary: "Leavers' checklists (open by default), newest first",
-  request: { query: ZDeprovisioningListQuery }, responses: { 200: ok(ZDeprovisioningPage, 'A page of cases') },
+  request: { query: ZDeprovisioningListQuery }, responses: { 200: jsonResponse(ZDeprovisioningPage, 'A page of cases') },
 });
 const markStep = defineRoute('deprovisioning:act', {
   method: 'post', path: '/api/deprovisioning/{id}/steps/{step}', tags: ['deprovisioning'], summary: 'Mark a pending step done (kit returned, …), with a note',
   request: { params: ZDeprovisioningStepParams, body: { required: true, content: { 'application/json': { schema: ZMarkStepRequest } } } },
-  responses: { 200: ok(ZDeprovisioningCase, 'The case after the step'), 404: ok(z.object({}), 'No such case'), 409: ok(z.object({}), 'The step is not pending or the case is closed') },
+  responses: { 200: jsonResponse(ZDeprovisioningCase, 'The case after the step'), 404: jsonResponse(z.object({}), 'No such case'), 409: jsonResponse(z.object({}), 'The step is not pending or the case is closed') },
 });
 
 type TCaseRow = NonNullable<Awaited<ReturnType<typeof getDeprovisioningCase>>>;

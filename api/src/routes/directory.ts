@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { confirmSyncRun, DirectorySyncError, getSyncHistoryMarks, getSyncRun, getSyncRunPreview, listSyncRuns, startSyncRun } from '@varco/db';
 import { checkDirectoryConnection } from '@varco/workers';
-import { defineRoute, newRouter } from '../auth/route.js';
+import { defineRoute, jsonBody, jsonResponse, newRouter } from '../auth/route.js';
 import { actorOf } from '../context.js';
 import { ZIdParam } from '../contract/common.js';
 import {
@@ -17,35 +17,33 @@ import type { TAppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { toRunDetail, toRunSummary, toSettingsView } from './directory-mappers.js';
 
-const ok = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <S extends z.ZodType>(schema: S) => ({ required: true, content: { 'application/json': { schema } } });
-const refusal = (description: string) => ok(z.object({}), description);
+const refusal = (description: string) => jsonResponse(z.object({}), description);
 
 const settings = defineRoute('directory:manage', {
   method: 'get', path: '/api/directory/settings', tags: ['directory'], summary: 'Directory sync settings (never the password) and whether sync is enabled',
-  responses: { 200: ok(ZDirectorySettings, 'The settings') },
+  responses: { 200: jsonResponse(ZDirectorySettings, 'The settings') },
 });
 const testConnection = defineRoute('directory:manage', {
   method: 'post', path: '/api/directory/test-connection', tags: ['directory'], summary: 'Bind with the service account and read the first page, as a sync would',
-  responses: { 200: ok(ZConnectionTestResult, 'The outcome (ok, or a failure code and sentence)') },
+  responses: { 200: jsonResponse(ZConnectionTestResult, 'The outcome (ok, or a failure code and sentence)') },
 });
 const startRun = defineRoute('directory:manage', {
   method: 'post', path: '/api/directory/runs', tags: ['directory'], summary: 'Start a sync run now (or a dry run that changes nothing)',
-  request: { body: body(ZStartSyncRun) },
-  responses: { 202: ok(ZSyncRunDetail, 'Queued'), 409: refusal('A run is already running'), 422: refusal('Not configured, or not enabled for runs that change staff') },
+  request: { body: jsonBody(ZStartSyncRun) },
+  responses: { 202: jsonResponse(ZSyncRunDetail, 'Queued'), 409: refusal('A run is already running'), 422: refusal('Not configured, or not enabled for runs that change staff') },
 });
 const listRuns = defineRoute('directory:manage', {
   method: 'get', path: '/api/directory/runs', tags: ['directory'], summary: 'Run history, newest first',
-  request: { query: ZSyncRunListQuery }, responses: { 200: ok(ZSyncRunPage, 'A page of runs') },
+  request: { query: ZSyncRunListQuery }, responses: { 200: jsonResponse(ZSyncRunPage, 'A page of runs') },
 });
 const runDetail = defineRoute('directory:manage', {
   method: 'get', path: '/api/directory/runs/{id}', tags: ['directory'], summary: 'One run: counts, progress, problems, who would be disabled',
-  request: { params: ZIdParam('run') }, responses: { 200: ok(ZSyncRunDetail, 'The run'), 404: refusal('No such run') },
+  request: { params: ZIdParam('run') }, responses: { 200: jsonResponse(ZSyncRunDetail, 'The run'), 404: refusal('No such run') },
 });
 const confirmRun = defineRoute('directory:manage', {
   method: 'post', path: '/api/directory/runs/{id}/confirm', tags: ['directory'], summary: 'Confirm a run held above the disable limits: it reads the directory again and applies',
-  request: { params: ZIdParam('run'), body: body(ZConfirmSyncRun) },
-  responses: { 202: ok(ZSyncRunDetail, 'Queued again'), 404: refusal('No such run'), 409: refusal('Not awaiting confirmation, or the list changed') },
+  request: { params: ZIdParam('run'), body: jsonBody(ZConfirmSyncRun) },
+  responses: { 202: jsonResponse(ZSyncRunDetail, 'Queued again'), 404: refusal('No such run'), 409: refusal('Not awaiting confirmation, or the list changed') },
 });
 
 function toApiError(err: unknown): unknown {

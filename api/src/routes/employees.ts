@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CommandError, getEmployee, listActivities, listEmployees, listServicesWithCounts, saveAgreement } from '@varco/db';
 import { canEditAgreement, employeeScopeOf } from '../auth/scope.js';
-import { defineRoute, newRouter } from '../auth/route.js';
+import { defineRoute, jsonResponse, newRouter } from '../auth/route.js';
 import { actorOf } from '../context.js';
 import { ZIdParam } from '../contract/common.js';
 import {
@@ -17,31 +17,30 @@ import type { TAppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { toAgreement, toEmployeeDetail, toEmployeeRow } from './employee-mappers.js';
 
-const ok = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const listServices = defineRoute('services:read', {
   method: 'get', path: '/api/services', tags: ['employees'], summary: 'Services with staff and eligibility counts',
-  responses: { 200: ok(ZServiceList, 'Services') },
+  responses: { 200: jsonResponse(ZServiceList, 'Services') },
 });
 const activities = defineRoute('services:read', {
   method: 'get', path: '/api/activities', tags: ['employees'], summary: "The plan's activity map, optionally for one service",
   request: { query: z.object({ service: z.string().regex(/^[A-Z]{2}$/).optional() }) },
-  responses: { 200: ok(ZActivityList, 'Activities') },
+  responses: { 200: jsonResponse(ZActivityList, 'Activities') },
 });
 const list = defineRoute('employees:list', {
   method: 'get', path: '/api/employees', tags: ['employees'], summary: 'Search and filter employees (paginated)',
   request: { query: ZEmployeeListQuery },
-  responses: { 200: ok(ZEmployeePage, 'A page of employees') },
+  responses: { 200: jsonResponse(ZEmployeePage, 'A page of employees') },
 });
 const detail = defineRoute('employees:read', {
   method: 'get', path: '/api/employees/{id}', tags: ['employees'], summary: 'One employee with agreement and eligibility',
   request: { params: ZIdParam('emp') },
-  responses: { 200: ok(ZEmployeeDetail, 'The employee'), 404: ok(z.object({}), 'Not found or not visible') },
+  responses: { 200: jsonResponse(ZEmployeeDetail, 'The employee'), 404: jsonResponse(z.object({}), 'Not found or not visible') },
 });
 const putAgreement = defineRoute('agreements:write', {
   method: 'put', path: '/api/employees/{id}/agreement', tags: ['employees'], summary: "Create or replace the employee's remote-work agreement",
   request: { params: ZIdParam('emp'), body: { required: true, content: { 'application/json': { schema: ZAgreementRequest } } } },
-  responses: { 200: ok(ZAgreement, 'Saved'), 404: ok(z.object({}), 'Not found'), 422: ok(z.object({}), 'Refused by the rules') },
+  responses: { 200: jsonResponse(ZAgreement, 'Saved'), 404: jsonResponse(z.object({}), 'Not found'), 422: jsonResponse(z.object({}), 'Refused by the rules') },
 });
 
 export function employeeRoutes(deps: TAppDeps) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assignAssetToItem, getKitRequest, importAssets, listAssets, listHotlineQueue, parseCsv, updateChecklist } from '@varco/db';
 import { requestScopeOf, workflowUserOf } from '../auth/request-scope.js';
-import { defineRoute, newRouter } from '../auth/route.js';
+import { defineRoute, jsonBody, jsonResponse, newRouter } from '../auth/route.js';
 import { actorOf } from '../context.js';
 import {
   formatRequestNumber,
@@ -19,8 +19,6 @@ import type { TAppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { requestDetail, toApiError } from './requests.js';
 
-const ok = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <S extends z.ZodType>(schema: S) => ({ required: true, content: { 'application/json': { schema } } });
 const ZItemParams = z.object({
   id: z.string().regex(/^req_[0-9a-z]{10,32}$/, 'must be an id starting with req_'),
   itemId: z.string().regex(/^itm_[0-9a-z]{10,32}$/, 'must be an id starting with itm_'),
@@ -28,23 +26,23 @@ const ZItemParams = z.object({
 
 const queue = defineRoute('queue:read', {
   method: 'get', path: '/api/queue', tags: ['fulfilment'], summary: "The hot-line's work queue: items waiting, oldest first, with SLA timers",
-  request: { query: ZQueueQuery }, responses: { 200: ok(ZQueuePage, 'A page of waiting items') },
+  request: { query: ZQueueQuery }, responses: { 200: jsonResponse(ZQueuePage, 'A page of waiting items') },
 });
 const assetList = defineRoute('assets:read', {
   method: 'get', path: '/api/assets', tags: ['fulfilment'], summary: 'The asset registry (search by tag or serial)',
-  request: { query: ZAssetQuery }, responses: { 200: ok(ZAssetPage, 'A page of assets') },
+  request: { query: ZAssetQuery }, responses: { 200: jsonResponse(ZAssetPage, 'A page of assets') },
 });
 const assetImport = defineRoute('assets:write', {
   method: 'post', path: '/api/assets/import', tags: ['fulfilment'], summary: 'Import serials from CSV (type,model,serial,asset_tag,location); all or nothing, with a per-row report',
-  request: { body: body(ZAssetImport) }, responses: { 200: ok(ZAssetImportResult, 'Imported'), 422: ok(ZAssetImportResult, 'Nothing imported: see problems') },
+  request: { body: jsonBody(ZAssetImport) }, responses: { 200: jsonResponse(ZAssetImportResult, 'Imported'), 422: jsonResponse(ZAssetImportResult, 'Nothing imported: see problems') },
 });
 const assign = defineRoute('requests:fulfil', {
   method: 'post', path: '/api/requests/{id}/items/{itemId}/asset', tags: ['fulfilment'], summary: 'Assign an in-stock asset to a hardware item',
-  request: { params: ZItemParams, body: body(ZAssignAsset) }, responses: { 200: ok(ZRequestDetail, 'Assigned'), 404: ok(z.object({}), 'Not found'), 409: ok(z.object({}), 'Not possible now') },
+  request: { params: ZItemParams, body: jsonBody(ZAssignAsset) }, responses: { 200: jsonResponse(ZRequestDetail, 'Assigned'), 404: jsonResponse(z.object({}), 'Not found'), 409: jsonResponse(z.object({}), 'Not possible now') },
 });
 const checklist = defineRoute('requests:fulfil', {
   method: 'put', path: '/api/requests/{id}/items/{itemId}/checklist', tags: ['fulfilment'], summary: 'Tick installation checklist boxes of an item',
-  request: { params: ZItemParams, body: body(ZChecklistUpdate) }, responses: { 200: ok(ZRequestDetail, 'Saved'), 404: ok(z.object({}), 'Not found'), 409: ok(z.object({}), 'Not possible now') },
+  request: { params: ZItemParams, body: jsonBody(ZChecklistUpdate) }, responses: { 200: jsonResponse(ZRequestDetail, 'Saved'), 404: jsonResponse(z.object({}), 'Not found'), 409: jsonResponse(z.object({}), 'Not possible now') },
 });
 
 async function ensureItemOfRequest(deps: TAppDeps, user: Parameters<typeof requestScopeOf>[0], params: { id: string; itemId: string }) {

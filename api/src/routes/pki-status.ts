@@ -2,24 +2,23 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { addToOutbox, countCertificatesByState, getActiveCertificateAuthority, getCrlState } from '@varco/db';
 import { checkPkiReadiness, crlHealth } from '@varco/workers/pki-runtime';
-import { declarePlainRoute, defineRoute, newRouter } from '../auth/route.js';
+import { declarePlainRoute, defineRoute, jsonResponse, newRouter } from '../auth/route.js';
 import type { TAppEnv } from '../context.js';
 import { ZPkiStatus, ZPublishCrlResponse } from '../contract/pki.js';
 import type { TAppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { pkiSettingsOf } from '../services/pki.js';
 
-const ok = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
 const HOUR_MS = 3_600_000;
 const URLS = { caPem: '/pki/ca.pem', crlPem: '/pki/crl.pem', crlDer: '/pki/crl.der' } as const;
 
 const status = defineRoute('pki:read', {
   method: 'get', path: '/api/pki/status', tags: ['pki'], summary: 'CA, CRL age and time left (health turns critical under 2 days), counts; why the PKI cannot sign, if it cannot',
-  responses: { 200: ok(ZPkiStatus, 'The PKI status') },
+  responses: { 200: jsonResponse(ZPkiStatus, 'The PKI status') },
 });
 const publish = defineRoute('pki:admin', {
   method: 'post', path: '/api/pki/crl/publish', tags: ['pki'], summary: 'Re-sign and publish the CRL now (a job)',
-  responses: { 202: ok(ZPublishCrlResponse, 'Queued'), 503: ok(z.object({}), 'The PKI cannot sign now') },
+  responses: { 202: jsonResponse(ZPublishCrlResponse, 'Queued'), 503: jsonResponse(z.object({}), 'The PKI cannot sign now') },
 });
 
 export function pkiStatusRoutes(deps: TAppDeps) {

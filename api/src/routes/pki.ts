@@ -14,7 +14,7 @@ import {
 import { generateOneTimePassword } from '@varco/workers/pki';
 import { sealOneTimePassword } from '@varco/workers/pki-runtime';
 import { requestScopeOf, workflowUserOf } from '../auth/request-scope.js';
-import { defineRoute, newRouter } from '../auth/route.js';
+import { defineRoute, jsonBody, jsonResponse, newRouter } from '../auth/route.js';
 import { actorOf } from '../context.js';
 import { ZIdParam } from '../contract/common.js';
 import {
@@ -33,50 +33,48 @@ import { ApiError } from '../errors.js';
 import { certificateView, checkCsr, pkiSettingsOf, readyPki, toPkiApiError } from '../services/pki.js';
 import { takeCertificateBundle } from './pki-bundle.js';
 
-const ok = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <S extends z.ZodType>(schema: S) => ({ required: true, content: { 'application/json': { schema } } });
 const ZItemParams = z.object({
   id: z.string().regex(/^req_[0-9a-z]{10,32}$/, 'must be an id starting with req_'),
   itemId: z.string().regex(/^itm_[0-9a-z]{10,32}$/, 'must be an id starting with itm_'),
 });
-const refused = { 404: ok(z.object({}), 'Not found'), 409: ok(z.object({}), 'Not possible now'), 422: ok(z.object({}), 'Refused (CSR, asset, employee)'), 503: ok(z.object({}), 'The PKI cannot sign now (no CA, passphrase)') };
+const refused = { 404: jsonResponse(z.object({}), 'Not found'), 409: jsonResponse(z.object({}), 'Not possible now'), 422: jsonResponse(z.object({}), 'Refused (CSR, asset, employee)'), 503: jsonResponse(z.object({}), 'The PKI cannot sign now (no CA, passphrase)') };
 
 const list = defineRoute('pki:read', {
   method: 'get', path: '/api/pki/certificates', tags: ['pki'], summary: 'Station certificates by state (active, expiring, revoked…) and search (serial, employee, station)',
-  request: { query: ZCertificateListQuery }, responses: { 200: ok(ZCertificatePage, 'A page of certificates') },
+  request: { query: ZCertificateListQuery }, responses: { 200: jsonResponse(ZCertificatePage, 'A page of certificates') },
 });
 const issue = defineRoute('pki:issue', {
   method: 'post', path: '/api/pki/certificates', tags: ['pki'], summary: 'Request a station certificate (queued; the worker signs). Server-key flow: the one-time password is in this answer only',
-  request: { body: body(ZIssueCertificateRequest) },
-  responses: { 200: ok(ZIssueCertificateResponse, 'The earlier request with this issuance key'), 201: ok(ZIssueCertificateResponse, 'Queued'), 413: ok(z.object({}), 'CSR too large'), ...refused },
+  request: { body: jsonBody(ZIssueCertificateRequest) },
+  responses: { 200: jsonResponse(ZIssueCertificateResponse, 'The earlier request with this issuance key'), 201: jsonResponse(ZIssueCertificateResponse, 'Queued'), 413: jsonResponse(z.object({}), 'CSR too large'), ...refused },
 });
 const detail = defineRoute('pki:read', {
   method: 'get', path: '/api/pki/certificates/{id}', tags: ['pki'], summary: 'One certificate with its issuance progress',
-  request: { params: ZIdParam('cert') }, responses: { 200: ok(ZCertificate, 'The certificate'), 404: ok(z.object({}), 'Not found') },
+  request: { params: ZIdParam('cert') }, responses: { 200: jsonResponse(ZCertificate, 'The certificate'), 404: jsonResponse(z.object({}), 'Not found') },
 });
 const bundle = defineRoute('pki:issue', {
   method: 'post', path: '/api/pki/certificates/{id}/bundle', tags: ['pki'],
   summary: 'The bundle (.ovpn, .p12). Server-key flow: once, then deleted (410). A POST: it changes state, so it needs the CSRF token',
-  request: { params: ZIdParam('cert') }, responses: { 200: ok(ZCertificateBundle, 'The bundle'), 404: ok(z.object({}), 'Not found'), 409: ok(z.object({}), 'Not issued yet'), 410: ok(z.object({}), 'Already downloaded') },
+  request: { params: ZIdParam('cert') }, responses: { 200: jsonResponse(ZCertificateBundle, 'The bundle'), 404: jsonResponse(z.object({}), 'Not found'), 409: jsonResponse(z.object({}), 'Not issued yet'), 410: jsonResponse(z.object({}), 'Already downloaded') },
 });
 const revoke = defineRoute('pki:issue', {
   method: 'post', path: '/api/pki/certificates/{id}/revoke', tags: ['pki'], summary: 'Revoke (RFC 5280 reason); the CRL is re-published at once by a job',
-  request: { params: ZIdParam('cert'), body: body(ZRevokeCertificateRequest) }, responses: { 200: ok(ZCertificate, 'Revoked'), 404: ok(z.object({}), 'Not found'), 409: ok(z.object({}), 'Not revocable') },
+  request: { params: ZIdParam('cert'), body: jsonBody(ZRevokeCertificateRequest) }, responses: { 200: jsonResponse(ZCertificate, 'Revoked'), 404: jsonResponse(z.object({}), 'Not found'), 409: jsonResponse(z.object({}), 'Not revocable') },
 });
 const renew = defineRoute('pki:issue', {
   method: 'post', path: '/api/pki/certificates/{id}/renew', tags: ['pki'], summary: 'A new certificate for the same station; the old one is revoked once the new one is installed or at the deadline',
-  request: { params: ZIdParam('cert'), body: body(ZRenewCertificateRequest) },
-  responses: { 200: ok(ZIssueCertificateResponse, 'The renewal already requested'), 201: ok(ZIssueCertificateResponse, 'Queued'), 413: ok(z.object({}), 'CSR too large'), ...refused },
+  request: { params: ZIdParam('cert'), body: jsonBody(ZRenewCertificateRequest) },
+  responses: { 200: jsonResponse(ZIssueCertificateResponse, 'The renewal already requested'), 201: jsonResponse(ZIssueCertificateResponse, 'Queued'), 413: jsonResponse(z.object({}), 'CSR too large'), ...refused },
 });
 const installed = defineRoute('pki:issue', {
   method: 'post', path: '/api/pki/certificates/{id}/installed', tags: ['pki'], summary: 'Confirm the station uses this certificate (a renewal then retires the old one)',
-  request: { params: ZIdParam('cert') }, responses: { 200: ok(ZCertificate, 'Confirmed'), 404: ok(z.object({}), 'Not found'), 409: ok(z.object({}), 'Not issued') },
+  request: { params: ZIdParam('cert') }, responses: { 200: jsonResponse(ZCertificate, 'Confirmed'), 404: jsonResponse(z.object({}), 'Not found'), 409: jsonResponse(z.object({}), 'Not issued') },
 });
 const forItem = defineRoute('requests:fulfil', {
   method: 'post', path: '/api/requests/{id}/items/{itemId}/certificate', tags: ['pki', 'fulfilment'],
   summary: "Issue the station certificate of a VPN item, bound to the request's laptop (its asset tag)",
-  request: { params: ZItemParams, body: body(ZIssueForItemRequest) },
-  responses: { 200: ok(ZIssueCertificateResponse, 'Already requested for this item'), 201: ok(ZIssueCertificateResponse, 'Queued'), 413: ok(z.object({}), 'CSR too large'), ...refused },
+  request: { params: ZItemParams, body: jsonBody(ZIssueForItemRequest) },
+  responses: { 200: jsonResponse(ZIssueCertificateResponse, 'Already requested for this item'), 201: jsonResponse(ZIssueCertificateResponse, 'Queued'), 413: jsonResponse(z.object({}), 'CSR too large'), ...refused },
 });
 
 type TIssuanceInput = z.infer<typeof ZIssueForItemRequest>;

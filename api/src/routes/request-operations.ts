@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assignKitRequest, getKitRequest, handedOutByMonth, leadTimeByKind, openRequestsByState, transitionKitRequest } from '@varco/db';
 import { requestScopeOf, workflowUserOf } from '../auth/request-scope.js';
-import { defineRoute, newRouter } from '../auth/route.js';
+import { defineRoute, jsonBody, jsonResponse, newRouter } from '../auth/route.js';
 import { actorOf } from '../context.js';
 import { ZIdParam } from '../contract/common.js';
 import { ZAssigneeRequest, ZBulkResult, ZBulkTransition, ZRequestDetail, ZRequestReports } from '../contract/requests.js';
@@ -9,21 +9,19 @@ import type { TAppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { requestDetail, toApiError } from './requests.js';
 
-const ok = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <S extends z.ZodType>(schema: S) => ({ required: true, content: { 'application/json': { schema } } });
 
 const assignee = defineRoute('requests:fulfil', {
   method: 'put', path: '/api/requests/{id}/assignee', tags: ['fulfilment'], summary: 'Assign the request to a hot-line operator (or unassign)',
-  request: { params: ZIdParam('req'), body: body(ZAssigneeRequest) },
-  responses: { 200: ok(ZRequestDetail, 'Saved'), 404: ok(z.object({}), 'Not found'), 409: ok(z.object({}), 'Not possible now') },
+  request: { params: ZIdParam('req'), body: jsonBody(ZAssigneeRequest) },
+  responses: { 200: jsonResponse(ZRequestDetail, 'Saved'), 404: jsonResponse(z.object({}), 'Not found'), 409: jsonResponse(z.object({}), 'Not possible now') },
 });
 const bulk = defineRoute('requests:act', {
   method: 'post', path: '/api/requests/bulk-transitions', tags: ['requests'], summary: 'The same step on many requests; each is its own transaction, with a result per request',
-  request: { body: body(ZBulkTransition) }, responses: { 200: ok(ZBulkResult, 'Per-request results') },
+  request: { body: jsonBody(ZBulkTransition) }, responses: { 200: jsonResponse(ZBulkResult, 'Per-request results') },
 });
 const reports = defineRoute('reports:read', {
   method: 'get', path: '/api/reports/requests', tags: ['reports'], summary: 'Open requests by state and age, median lead time per kind, kit handed out per month',
-  responses: { 200: ok(ZRequestReports, 'Figures') },
+  responses: { 200: jsonResponse(ZRequestReports, 'Figures') },
 });
 
 export function requestOperationRoutes(deps: TAppDeps) {

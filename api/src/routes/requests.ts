@@ -13,32 +13,30 @@ import {
   type TRequestStatus,
 } from '@varco/db';
 import { requestScopeOf, workflowUserOf } from '../auth/request-scope.js';
-import { defineRoute, newRouter } from '../auth/route.js';
+import { defineRoute, jsonBody, jsonResponse, newRouter } from '../auth/route.js';
 import { actorOf } from '../context.js';
 import { ZIdParam } from '../contract/common.js';
 import { formatRequestNumber, ZCreateRequest, ZRequestDetail, ZRequestListQuery, ZRequestPage, ZTransitionRequest } from '../contract/requests.js';
 import type { TAppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 
-const ok = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <S extends z.ZodType>(schema: S) => ({ required: true, content: { 'application/json': { schema } } });
 
 const list = defineRoute('requests:read', {
   method: 'get', path: '/api/requests', tags: ['requests'], summary: 'Kit requests the reader may see, newest first',
-  request: { query: ZRequestListQuery }, responses: { 200: ok(ZRequestPage, 'A page of requests') },
+  request: { query: ZRequestListQuery }, responses: { 200: jsonResponse(ZRequestPage, 'A page of requests') },
 });
 const create = defineRoute('requests:create', {
   method: 'post', path: '/api/requests', tags: ['requests'], summary: 'Open a kit request (a draft) for yourself or, for the hot-line, for an employee',
-  request: { body: body(ZCreateRequest) }, responses: { 201: ok(ZRequestDetail, 'Created'), 404: ok(z.object({}), 'No such employee') },
+  request: { body: jsonBody(ZCreateRequest) }, responses: { 201: jsonResponse(ZRequestDetail, 'Created'), 404: jsonResponse(z.object({}), 'No such employee') },
 });
 const detail = defineRoute('requests:read', {
   method: 'get', path: '/api/requests/{id}', tags: ['requests'], summary: 'One request with items, timeline, holder and the actions open to the reader',
-  request: { params: ZIdParam('req') }, responses: { 200: ok(ZRequestDetail, 'The request'), 404: ok(z.object({}), 'Not found or not visible') },
+  request: { params: ZIdParam('req') }, responses: { 200: jsonResponse(ZRequestDetail, 'The request'), 404: jsonResponse(z.object({}), 'Not found or not visible') },
 });
 const transition = defineRoute('requests:act', {
   method: 'post', path: '/api/requests/{id}/transitions', tags: ['requests'], summary: 'Take one workflow step (submit, approve, reject, …)',
-  request: { params: ZIdParam('req'), body: body(ZTransitionRequest) },
-  responses: { 200: ok(ZRequestDetail, 'The request after the step'), 404: ok(z.object({}), 'Not found'), 409: ok(z.object({}), 'Not possible in this state'), 422: ok(z.object({}), 'Refused by the rules') },
+  request: { params: ZIdParam('req'), body: jsonBody(ZTransitionRequest) },
+  responses: { 200: jsonResponse(ZRequestDetail, 'The request after the step'), 404: jsonResponse(z.object({}), 'Not found'), 409: jsonResponse(z.object({}), 'Not possible in this state'), 422: jsonResponse(z.object({}), 'Refused by the rules') },
 });
 
 /** Workflow refusals as API errors: the state machine's words reach the user unchanged. */

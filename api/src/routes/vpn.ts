@@ -12,7 +12,7 @@ import {
   saveVpnServer,
 } from '@varco/db';
 import { checkProfileNetworks, DEFAULT_GATEWAY_DIR, GATEWAY_FILES, renderGatewayExport, renderProfileFirewall } from '@varco/workers/pki-runtime';
-import { defineRoute, newRouter } from '../auth/route.js';
+import { defineRoute, jsonBody, jsonResponse, newRouter } from '../auth/route.js';
 import { actorOf } from '../context.js';
 import { ZIdParam } from '../contract/common.js';
 import { ZCreateVpnAccount, ZEmployeeVpn, ZGatewayExport, ZGatewayExportQuery, ZNftablesExport, ZVpnProfile, ZVpnProfileInput, ZVpnProfileList, ZVpnServer, ZVpnServerInput, ZVpnServerList } from '../contract/vpn.js';
@@ -20,24 +20,22 @@ import type { TAppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { certificateView, pkiSettingsOf, toPkiApiError } from '../services/pki.js';
 
-const ok = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <S extends z.ZodType>(schema: S) => ({ required: true, content: { 'application/json': { schema } } });
-const missing = { 404: ok(z.object({}), 'Not found') };
-const refused = { ...missing, 409: ok(z.object({}), 'Conflicts with existing data'), 422: ok(z.object({}), 'Refused') };
+const missing = { 404: jsonResponse(z.object({}), 'Not found') };
+const refused = { ...missing, 409: jsonResponse(z.object({}), 'Conflicts with existing data'), 422: jsonResponse(z.object({}), 'Refused') };
 
-const profiles = defineRoute('vpn:read', { method: 'get', path: '/api/vpn/profiles', tags: ['vpn'], summary: 'VPN profiles (kinds of user) with subnet, routes, firewall rules and account counts', responses: { 200: ok(ZVpnProfileList, 'Profiles') } });
-const createProfile = defineRoute('vpn:manage', { method: 'post', path: '/api/vpn/profiles', tags: ['vpn'], summary: 'Create a VPN profile', request: { body: body(ZVpnProfileInput) }, responses: { 201: ok(ZVpnProfile, 'Created'), ...refused } });
-const updateProfile = defineRoute('vpn:manage', { method: 'put', path: '/api/vpn/profiles/{id}', tags: ['vpn'], summary: 'Change a VPN profile (its subnet only while it has no accounts)', request: { params: ZIdParam('vpp'), body: body(ZVpnProfileInput) }, responses: { 200: ok(ZVpnProfile, 'Saved'), ...refused } });
-const nftables = defineRoute('vpn:read', { method: 'get', path: '/api/vpn/profiles/{id}/nftables', tags: ['vpn'], summary: "The profile's nftables rule set (nft -f)", request: { params: ZIdParam('vpp') }, responses: { 200: ok(ZNftablesExport, 'Rules'), ...missing } });
-const servers = defineRoute('vpn:read', { method: 'get', path: '/api/vpn/servers', tags: ['vpn'], summary: 'VPN gateways with accounts and load (accounts / capacity)', responses: { 200: ok(ZVpnServerList, 'Gateways') } });
-const createServer = defineRoute('vpn:manage', { method: 'post', path: '/api/vpn/servers', tags: ['vpn'], summary: 'Add a VPN gateway', request: { body: body(ZVpnServerInput) }, responses: { 201: ok(ZVpnServer, 'Created'), ...refused } });
-const updateServer = defineRoute('vpn:manage', { method: 'put', path: '/api/vpn/servers/{id}', tags: ['vpn'], summary: 'Change a VPN gateway', request: { params: ZIdParam('vps'), body: body(ZVpnServerInput) }, responses: { 200: ok(ZVpnServer, 'Saved'), ...refused } });
+const profiles = defineRoute('vpn:read', { method: 'get', path: '/api/vpn/profiles', tags: ['vpn'], summary: 'VPN profiles (kinds of user) with subnet, routes, firewall rules and account counts', responses: { 200: jsonResponse(ZVpnProfileList, 'Profiles') } });
+const createProfile = defineRoute('vpn:manage', { method: 'post', path: '/api/vpn/profiles', tags: ['vpn'], summary: 'Create a VPN profile', request: { body: jsonBody(ZVpnProfileInput) }, responses: { 201: jsonResponse(ZVpnProfile, 'Created'), ...refused } });
+const updateProfile = defineRoute('vpn:manage', { method: 'put', path: '/api/vpn/profiles/{id}', tags: ['vpn'], summary: 'Change a VPN profile (its subnet only while it has no accounts)', request: { params: ZIdParam('vpp'), body: jsonBody(ZVpnProfileInput) }, responses: { 200: jsonResponse(ZVpnProfile, 'Saved'), ...refused } });
+const nftables = defineRoute('vpn:read', { method: 'get', path: '/api/vpn/profiles/{id}/nftables', tags: ['vpn'], summary: "The profile's nftables rule set (nft -f)", request: { params: ZIdParam('vpp') }, responses: { 200: jsonResponse(ZNftablesExport, 'Rules'), ...missing } });
+const servers = defineRoute('vpn:read', { method: 'get', path: '/api/vpn/servers', tags: ['vpn'], summary: 'VPN gateways with accounts and load (accounts / capacity)', responses: { 200: jsonResponse(ZVpnServerList, 'Gateways') } });
+const createServer = defineRoute('vpn:manage', { method: 'post', path: '/api/vpn/servers', tags: ['vpn'], summary: 'Add a VPN gateway', request: { body: jsonBody(ZVpnServerInput) }, responses: { 201: jsonResponse(ZVpnServer, 'Created'), ...refused } });
+const updateServer = defineRoute('vpn:manage', { method: 'put', path: '/api/vpn/servers/{id}', tags: ['vpn'], summary: 'Change a VPN gateway', request: { params: ZIdParam('vps'), body: jsonBody(ZVpnServerInput) }, responses: { 200: jsonResponse(ZVpnServer, 'Saved'), ...refused } });
 const exportServer = defineRoute('vpn:read', {
   method: 'get', path: '/api/vpn/servers/{id}/export', tags: ['vpn'], summary: "A gateway's OpenVPN server snippet and CCD files ({ file name: content })",
-  request: { params: ZIdParam('vps'), query: ZGatewayExportQuery }, responses: { 200: ok(ZGatewayExport, 'Export'), ...missing },
+  request: { params: ZIdParam('vps'), query: ZGatewayExportQuery }, responses: { 200: jsonResponse(ZGatewayExport, 'Export'), ...missing },
 });
-const employeeVpn = defineRoute('pki:read', { method: 'get', path: '/api/employees/{id}/vpn', tags: ['vpn', 'pki'], summary: "An employee's VPN account (profile, gateways in failover order) and station certificates", request: { params: ZIdParam('emp') }, responses: { 200: ok(ZEmployeeVpn, 'Account and certificates') } });
-const createAccount = defineRoute('pki:issue', { method: 'post', path: '/api/employees/{id}/vpn', tags: ['vpn'], summary: 'Create the VPN account (balanced across the profile\'s gateways, first free address)', request: { params: ZIdParam('emp'), body: body(ZCreateVpnAccount) }, responses: { 200: ok(ZEmployeeVpn, 'Account and certificates'), ...refused } });
+const employeeVpn = defineRoute('pki:read', { method: 'get', path: '/api/employees/{id}/vpn', tags: ['vpn', 'pki'], summary: "An employee's VPN account (profile, gateways in failover order) and station certificates", request: { params: ZIdParam('emp') }, responses: { 200: jsonResponse(ZEmployeeVpn, 'Account and certificates') } });
+const createAccount = defineRoute('pki:issue', { method: 'post', path: '/api/employees/{id}/vpn', tags: ['vpn'], summary: 'Create the VPN account (balanced across the profile\'s gateways, first free address)', request: { params: ZIdParam('emp'), body: jsonBody(ZCreateVpnAccount) }, responses: { 200: jsonResponse(ZEmployeeVpn, 'Account and certificates'), ...refused } });
 
 function checkNetworks(input: z.infer<typeof ZVpnProfileInput>) {
   const problem = checkProfileNetworks(input);
