@@ -357,6 +357,7 @@ const TEST_PACKAGES = [
   ['ldap-utils', () => findBin('ldapsearch')],
   ['chromium', () => existsSync('/usr/bin/chromium')],
   ['openvpn', () => findBin('openvpn')],
+  ['nftables', () => findBin('nft')],
   ['fonts-dejavu-core', () => existsSync('/usr/share/fonts/truetype/dejavu')],
 ];
 
