@@ -15,6 +15,7 @@ import { docsRoutes } from './routes/docs.js';
 import { employeeRoutes } from './routes/employees.js';
 import { healthRoutes } from './routes/health.js';
 import { pkiRoutes } from './routes/pki.js';
+import { pkiAuthorityRoutes } from './routes/pki-authorities.js';
 import { pkiPublicRoutes, pkiStatusRoutes } from './routes/pki-status.js';
 import { vpnRoutes } from './routes/vpn.js';
 import { meRoutes } from './routes/me.js';
@@ -55,6 +56,7 @@ export function createApp(deps: TAppDeps) {
     .route('/', deprovisioningRoutes(deps))
     .route('/', pkiRoutes(deps))
     .route('/', pkiStatusRoutes(deps))
+    .route('/', pkiAuthorityRoutes(deps))
     .route('/', vpnRoutes(deps))
     .route('/', healthRoutes(deps));
 

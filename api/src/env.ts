@@ -33,6 +33,7 @@ export const ZEnv = z
     SMTP_FROM: z.string().min(3).max(200).optional(),
     LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
     WORKER_CONCURRENCY: int(4, 1, 64),
+    WORKER_STALLED_SECONDS: int(30, 2, 600),
     SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
     SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 30),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: int(5, 1, 1000),

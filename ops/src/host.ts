@@ -63,6 +63,7 @@ async function startBackground(env: TEnv, database: Database, producer: TProduce
     prefix: env.VARCO_REDIS_PREFIX,
     logger,
     concurrency: { system: env.WORKER_CONCURRENCY, notify: env.WORKER_CONCURRENCY, pki: env.WORKER_CONCURRENCY },
+    stalledMs: env.WORKER_STALLED_SECONDS * 1000,
     mail: env.SMTP_URL && env.SMTP_FROM ? { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM } : null,
     publicUrl: env.PUBLIC_URL ?? null,
     directorySync: directorySyncOf(env),

@@ -39,6 +39,11 @@ export async function startWorkers(params: {
   prefix?: string;
   logger: TWorkerLogger;
   concurrency?: Partial<Record<TQueueKey, number>>;
+  /**
+   * BullMQ's job lock and stalled-job check (default 30 s, BullMQ's own): a job whose worker process died is
+   * handed to another worker after one to two of these. Shorter recovers faster; the lock is renewed every half.
+   */
+  stalledMs?: number;
   /** SMTP for notifications; null or absent: mail jobs record "skipped" instead of failing. */
   mail?: TMailConfig | null;
   /** The console's public URL, for links in e-mails. */
@@ -63,6 +68,7 @@ export async function startWorkers(params: {
       connection: createRedis(params.redisUrl, 'worker'),
       prefix: params.prefix ?? 'varco',
       concurrency: SINGLE_JOB_QUEUES.has(key) ? 1 : (params.concurrency?.[key] ?? 4),
+      ...(params.stalledMs ? { lockDuration: params.stalledMs, stalledInterval: params.stalledMs } : {}),
     });
     // Payloads are ids only, so logging the job name and id never leaks a secret.
     worker.on('failed', (job, err) =>
