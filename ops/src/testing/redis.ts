@@ -9,28 +9,36 @@ import { freePort } from './free-port.js';
 export interface RedisServer {
   url: string;
   port: number;
+  /**
+   * Stops redis-server (SIGTERM: with `persistent` it fsyncs the AOF first), awaits `whileDown`, then starts it
+   * again on the same port and data directory — a Redis restart as clients see it.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface RedisOptions {
   /** Data directory (kept after stop). Default: a fresh temp dir, removed by stop(). */
   dir?: string;
+  /** Append-only file on, as production requires: queued jobs survive a restart. Default off (tests throw data away). */
+  persistent?: boolean;
 }
 
 const ATTEMPTS = 5;
 
-/** A private redis-server on a free loopback port, configured like production (noeviction). */
+/** A private redis-server on a free loopback port, configured like production (noeviction; AOF with `persistent`). */
 export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> {
   const bin = redisBinary();
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'vr-')));
   await mkdir(dir, { recursive: true });
   const cleanup = () => (opts.dir ? Promise.resolve() : rm(dir, { recursive: true, force: true }));
+  const launch = (port: number) => spawn(bin, redisArgs(port, dir, opts.persistent ?? false), { cwd: dir, stdio: 'ignore' });
   let why = '';
   // The port can be taken between freePort() and redis' own bind (redis cannot bind port 0), so retry.
   for (let attempt = 1; attempt <= ATTEMPTS && !why.startsWith('no PONG'); attempt++) {
     const port = await freePort();
-    const child = spawn(bin, redisArgs(port, dir), { cwd: dir, stdio: 'ignore' });
-    if (await waitUntil(child, () => ping(port), 30_000)) return running(child, port, cleanup);
+    const child = launch(port);
+    if (await waitUntil(child, () => ping(port), 30_000)) return running(child, port, cleanup, () => launch(port), dir);
     why = isRunning(child) ? 'no PONG within 30 s' : 'it exited at once';
     await stopChild(child, 'SIGTERM');
   }
@@ -43,13 +51,22 @@ function isRunning(child: ChildProcess): boolean {
   return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
 }
 
-function running(child: ChildProcess, port: number, cleanup: () => Promise<void>): RedisServer {
+function running(first: ChildProcess, port: number, cleanup: () => Promise<void>, respawn: () => ChildProcess, dir: string): RedisServer {
+  let child = first;
   // A vitest worker can exit without running afterAll; never leave a server behind.
   const onExit = () => child.kill('SIGTERM');
   process.once('exit', onExit);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    async restart(whileDown) {
+      await stopChild(child, 'SIGTERM');
+      await whileDown?.();
+      child = respawn();
+      if (!(await waitUntil(child, () => ping(port), 30_000))) {
+        throw new Error(`redis-server did not come back on port ${port}; its log ends with:\n${await logTail(join(dir, 'redis.log'))}`);
+      }
+    },
     async stop() {
       process.off('exit', onExit);
       await stopChild(child, 'SIGTERM');
@@ -58,11 +75,11 @@ function running(child: ChildProcess, port: number, cleanup: () => Promise<void>
   };
 }
 
-function redisArgs(port: number, dir: string): string[] {
+function redisArgs(port: number, dir: string, persistent: boolean): string[] {
   return [
     ...['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--logfile', join(dir, 'redis.log')],
-    // Tests throw their data away: no AOF, no snapshots. Eviction policy as in production (see TRAPS.md).
-    ...['--appendonly', 'no', '--save', '', '--maxmemory-policy', 'noeviction'],
+    // Tests throw their data away unless asked: no AOF, no snapshots. Eviction policy as in production (TRAPS.md).
+    ...['--appendonly', persistent ? 'yes' : 'no', '--save', '', '--maxmemory-policy', 'noeviction'],
     ...['--protected-mode', 'yes', '--daemonize', 'no'],
   ];
 }
