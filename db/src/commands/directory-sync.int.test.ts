@@ -16,6 +16,7 @@ import { DirectorySyncError, failSyncRun, startSyncRun } from './directory-sync-
 const ACTOR: TActor = { userId: null, username: 'admin', role: 'admin', requestId: null, ip: null };
 const person = (directoryId: string, managerDirectoryId: string | null, serviceCode = 'SD') => ({
   directoryId,
+  dn: `uid=${directoryId},ou=people,dc=comune,dc=prato,dc=it`,
   fields: { firstName: 'Ada', lastName: directoryId.toUpperCase(), email: null, serviceCode, jobProfile: 'Analista', managerDirectoryId },
 });
 const empty: TSyncChanges = { create: [], update: [], disable: [], reenable: [] };
@@ -50,7 +51,9 @@ describe.each(testDatabaseKinds())('directory sync commands on %s', (kind) => {
       report1: 'boss', report2: 'report1', boss: null, 'cyc-a': 'cyc-b', 'cyc-b': 'cyc-a', hang: 'cyc-a', self: 'self', ghost: null,
     });
     const [row] = await database.db.select().from(schema.employees).where(eq(schema.employees.directoryId, 'report1'));
-    expect(row).toMatchObject({ source: 'directory', active: true, remoteEligible: true, searchText: 'ada report1 report1' });
+    expect(row).toMatchObject({
+      source: 'directory', active: true, remoteEligible: true, searchText: 'ada report1 report1', directoryDn: 'uid=report1,ou=people,dc=comune,dc=prato,dc=it',
+    });
   });
 
   it('a later run attaches new reports to existing managers and moves people (profile → eligibility)', async () => {
@@ -64,6 +67,23 @@ describe.each(testDatabaseKinds())('directory sync commands on %s', (kind) => {
     expect(await managersOf(['newbie'])).toEqual({ newbie: 'boss' });
     const [moved] = await database.db.select().from(schema.employees).where(eq(schema.employees.id, boss!.id));
     expect(moved).toMatchObject({ jobProfile: 'Educatore', remoteEligible: false });
+  });
+
+  it('a DN-only refresh is stored but counted apart from updates; several fields change in one bulk statement', async () => {
+    const rows = await database.db.select().from(schema.employees).where(inArray(schema.employees.directoryId, ['report1', 'report2']));
+    const byDid = new Map(rows.map((r) => [r.directoryId, r]));
+    const { result } = await apply({
+      ...empty,
+      update: [
+        { employeeId: byDid.get('report1')!.id, directoryId: 'report1', changed: ['dn'], set: { directoryDn: 'uid=report1,ou=moved,dc=comune,dc=prato,dc=it' } },
+        { employeeId: byDid.get('report2')!.id, directoryId: 'report2', changed: ['name', 'email'], set: { firstName: 'Grace', lastName: 'Hopper', email: 'gh@comune.prato.it' } },
+      ],
+    });
+    expect(result.counts).toMatchObject({ updated: 1, dnRefreshed: 1, moved: 0 });
+    const after = new Map((await database.db.select().from(schema.employees).where(inArray(schema.employees.directoryId, ['report1', 'report2']))).map((r) => [r.directoryId, r]));
+    expect(after.get('report1')).toMatchObject({ directoryDn: 'uid=report1,ou=moved,dc=comune,dc=prato,dc=it', firstName: 'Ada', searchText: 'ada report1 report1' });
+    expect(after.get('report2')).toMatchObject({ firstName: 'Grace', lastName: 'Hopper', email: 'gh@comune.prato.it', searchText: 'grace hopper gh@comune.prato.it report2' });
+    expect(after.get('report2')!.directoryDn).toBe(byDid.get('report2')!.directoryDn);
   });
 
   it('all or nothing: one bad row (unknown service) leaves the run running and the database unchanged', async () => {

@@ -30,12 +30,12 @@ import { DirectorySyncError, MAX_STORED_PROBLEMS, type TPlannedDisableRef, type 
 
 /** What to change: the planner's `TSyncPlan` fits this shape as it is. */
 export interface TSyncChanges {
-  create: readonly { directoryId: string; fields: TSyncFields }[];
+  create: readonly { directoryId: string; dn: string; fields: TSyncFields }[];
   update: readonly {
     employeeId: string;
     directoryId: string;
     changed: readonly string[];
-    set: Partial<TSyncFields> & { source?: 'seed' | 'directory' | 'manual' };
+    set: Partial<TSyncFields> & { source?: 'seed' | 'directory' | 'manual'; directoryDn?: string | null };
   }[];
   disable: readonly TPlannedDisableRef[];
   reenable: readonly { employeeId: string; directoryId: string }[];
@@ -59,6 +59,21 @@ const RUN_TARGET = 'directory-sync-run';
 /** Lower-case "first last email directoryId": what the employees search box matches (same as the demo seed). */
 export function employeeSearchText(person: { firstName: string; lastName: string; email: string | null; directoryId: string }): string {
   return [person.firstName, person.lastName, person.email, person.directoryId].filter(Boolean).join(' ').toLowerCase();
+}
+
+/**
+ * `updated` counts people whose directory-owned fields changed (moves included); `dnRefreshed` those whose only change
+ * is the stored DN (a renamed entry, or the first run after `directory_dn` was added): bookkeeping, not a change to
+ * report — the planner counts them as unchanged too.
+ */
+export function updateCounts(updates: TSyncChanges['update']) {
+  let dnRefreshed = 0;
+  let moved = 0;
+  for (const update of updates) {
+    if (update.changed.length === 1 && update.changed[0] === 'dn') dnRefreshed += 1;
+    if (update.changed.includes('service')) moved += 1;
+  }
+  return { updated: updates.length - dnRefreshed, moved, dnRefreshed };
 }
 
 interface TLookups {
@@ -105,8 +120,7 @@ export async function applySyncPlan(db: Db, params: { runId: string; plan: TSync
     const counts = {
       ...report.counts,
       created: plan.create.length,
-      updated: plan.update.length,
-      moved: plan.update.filter((u) => u.changed.includes('service')).length,
+      ...updateCounts(plan.update),
       disabled: disabled.disabled,
       reenabled,
       deprovisioningCases: disabled.casesOpened,
@@ -154,10 +168,10 @@ async function insertEmployees(tx: Db, creates: TSyncChanges['create'], lookups:
     const batch = ordered.slice(start, start + CREATE_BATCH);
     const column = <T>(value: (create: TSyncChanges['create'][number]) => T) => sql.param(batch.map(value));
     await tx.execute(sql`
-      insert into ${employees} (id, directory_id, first_name, last_name, email, service_id, manager_id, job_profile,
-                                remote_eligible, source, search_text)
+      insert into ${employees} (id, directory_id, directory_dn, first_name, last_name, email, service_id, manager_id,
+                                job_profile, remote_eligible, source, search_text)
       select * from unnest(
-        ${column((c) => ids.get(c.directoryId)!)}::text[], ${column((c) => c.directoryId)}::text[],
+        ${column((c) => ids.get(c.directoryId)!)}::text[], ${column((c) => c.directoryId)}::text[], ${column((c) => c.dn)}::text[],
         ${column((c) => c.fields.firstName)}::text[], ${column((c) => c.fields.lastName)}::text[],
         ${column((c) => c.fields.email)}::text[], ${column((c) => serviceIdOf(lookups, c.fields.serviceCode))}::text[],
         ${column(managerIdOf)}::text[], ${column((c) => c.fields.jobProfile)}::text[],
@@ -209,34 +223,53 @@ async function idsByDirectoryId(tx: Db, directoryIds: readonly string[]): Promis
   return found;
 }
 
+/**
+ * One `update … from unnest(…)` per batch: the current rows are read (and locked), the planned values laid over them,
+ * and every directory-owned column written back — a first run after an upgrade may refresh 100,000 DNs at once.
+ * A manager-only change is done by assignManagers.
+ */
 async function updateEmployees(tx: Db, updates: TSyncChanges['update'], lookups: TLookups): Promise<void> {
   for (let start = 0; start < updates.length; start += UPDATE_BATCH) {
     const batch = updates.slice(start, start + UPDATE_BATCH);
     const rows = await tx
-      .select({ id: employees.id, directoryId: employees.directoryId, firstName: employees.firstName, lastName: employees.lastName, email: employees.email })
+      .select({
+        id: employees.id, directoryId: employees.directoryId, directoryDn: employees.directoryDn, firstName: employees.firstName,
+        lastName: employees.lastName, email: employees.email, serviceId: employees.serviceId, jobProfile: employees.jobProfile,
+        remoteEligible: employees.remoteEligible, source: employees.source,
+      })
       .from(employees)
       .where(inArray(employees.id, batch.map((u) => u.employeeId)))
       .for('update');
     const byId = new Map(rows.map((row) => [row.id, row]));
-    for (const { employeeId, set } of batch) {
+    const next = batch.map(({ employeeId, set }) => {
       const current = byId.get(employeeId);
       if (!current) throw new DirectorySyncError('conflict', `Employee ${employeeId} no longer exists`);
-      const values: Partial<typeof employees.$inferInsert> = {};
-      if (set.firstName !== undefined) values.firstName = set.firstName;
-      if (set.lastName !== undefined) values.lastName = set.lastName;
-      if (set.email !== undefined) values.email = set.email;
-      if (set.serviceCode !== undefined) values.serviceId = serviceIdOf(lookups, set.serviceCode);
+      const row = { ...current };
+      if (set.firstName !== undefined) row.firstName = set.firstName;
+      if (set.lastName !== undefined) row.lastName = set.lastName;
+      if (set.email !== undefined) row.email = set.email;
+      if (set.serviceCode !== undefined) row.serviceId = serviceIdOf(lookups, set.serviceCode);
       if (set.jobProfile !== undefined) {
-        values.jobProfile = set.jobProfile;
-        values.remoteEligible = remoteAllowedOf(lookups, set.jobProfile);
+        row.jobProfile = set.jobProfile;
+        row.remoteEligible = remoteAllowedOf(lookups, set.jobProfile);
       }
-      if (set.source !== undefined) values.source = set.source;
-      if (values.firstName !== undefined || values.lastName !== undefined || values.email !== undefined) {
-        values.searchText = employeeSearchText({ ...current, ...values, email: values.email === undefined ? current.email : values.email });
-      }
-      // A manager-only change is done by assignManagers.
-      if (Object.keys(values).length) await tx.update(employees).set(values).where(eq(employees.id, employeeId));
-    }
+      if (set.source !== undefined) row.source = set.source;
+      if (set.directoryDn !== undefined) row.directoryDn = set.directoryDn;
+      return { ...row, searchText: employeeSearchText(row) };
+    });
+    const column = <T>(value: (row: (typeof next)[number]) => T) => sql.param(next.map(value));
+    await tx.execute(sql`
+      update ${employees} as e
+      set directory_dn = v.directory_dn, first_name = v.first_name, last_name = v.last_name, email = v.email,
+          service_id = v.service_id, job_profile = v.job_profile, remote_eligible = v.remote_eligible, source = v.source,
+          search_text = v.search_text, updated_at = now()
+      from unnest(
+        ${column((r) => r.id)}::text[], ${column((r) => r.directoryDn)}::text[], ${column((r) => r.firstName)}::text[],
+        ${column((r) => r.lastName)}::text[], ${column((r) => r.email)}::text[], ${column((r) => r.serviceId)}::text[],
+        ${column((r) => r.jobProfile)}::text[], ${column((r) => r.remoteEligible)}::boolean[], ${column((r) => r.source)}::text[],
+        ${column((r) => r.searchText)}::text[])
+        as v(id, directory_dn, first_name, last_name, email, service_id, job_profile, remote_eligible, source, search_text)
+      where e.id = v.id`);
   }
 }
 

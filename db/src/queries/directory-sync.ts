@@ -23,6 +23,7 @@ export interface TSyncFields {
 export interface TSyncEmployee extends TSyncFields {
   id: string;
   directoryId: string;
+  directoryDn: string | null;
   active: boolean;
   manuallyDeactivated: boolean;
   source: 'seed' | 'directory' | 'manual';
@@ -40,6 +41,7 @@ export async function loadSyncState(db: Db) {
       .select({
         id: employees.id,
         directoryId: employees.directoryId,
+        directoryDn: employees.directoryDn,
         firstName: employees.firstName,
         lastName: employees.lastName,
         email: employees.email,
@@ -133,6 +135,7 @@ function selectCases(db: Db) {
       employee: {
         id: employees.id,
         directoryId: employees.directoryId,
+        directoryDn: employees.directoryDn,
         firstName: employees.firstName,
         lastName: employees.lastName,
         active: employees.active,

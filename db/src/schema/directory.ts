@@ -44,6 +44,11 @@ export const employees = pgTable(
     id: idColumn(),
     /** uid (OpenLDAP) or sAMAccountName (AD): the stable key directory sync matches on. */
     directoryId: text('directory_id').notNull(),
+    /**
+     * The entry's DN as directory sync last read it (sanitised; null for people the directory never listed). AD names
+     * a manager by DN only: an incremental run resolves a manager outside the run through this column.
+     */
+    directoryDn: text('directory_dn'),
     firstName: text('first_name').notNull(),
     lastName: text('last_name').notNull(),
     email: text('email'),

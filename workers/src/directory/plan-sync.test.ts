@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSync, SyncPlanner, type TCurrentEmployee, type TSyncPlannerOptions } from './plan-sync.js';
+import { knownDnsOf, planSync, SyncPlanner, type TCurrentEmployee, type TSyncPlannerOptions } from './plan-sync.js';
 import type { TDirectoryEntry, TDirectoryRecord, TRejectedEntry } from './sanitize.js';
 
 const SERVICES = ['SD', 'CP', 'PB', 'UA'];
@@ -27,6 +27,7 @@ function employee(id: string, over: Partial<TCurrentEmployee> = {}): TCurrentEmp
   return {
     id: `emp_${id}`,
     directoryId: id,
+    directoryDn: `uid=${id},ou=people,dc=comune,dc=prato,dc=it`,
     firstName: `Nome ${id}`,
     lastName: `Cognome ${id}`,
     email: `${id}@comune.prato.it`,
@@ -120,6 +121,25 @@ describe('planSync: creates and updates', () => {
       knownDns: new Map([['cn=boss,ou=sd', 'boss']]),
     });
     expect(result.update).toEqual([expect.objectContaining({ changed: ['manager'], set: { managerDirectoryId: 'boss' } })]);
+  });
+
+  it('incremental runs find a DN-only manager outside the run through the stored directory DN (knownDnsOf)', () => {
+    const current = [employee('worker'), employee('mrossi', { directoryDn: 'CN=Rossi\\, Mario,OU=SD,DC=comune' }), employee('old', { directoryDn: null })];
+    const knownDns = knownDnsOf(currentOf(current));
+    expect([...knownDns.values()].sort()).toEqual(['mrossi', 'worker']);
+    const result = plan(current, [entry('worker', { managerDn: 'cn=rossi\\2c mario, ou=sd, dc=comune' })], { mode: 'incremental', knownDns });
+    expect(result.update).toEqual([expect.objectContaining({ directoryId: 'worker', changed: ['manager'], set: { managerDirectoryId: 'mrossi' } })]);
+    expect(result.stats.unresolvedManagers).toBe(0);
+  });
+
+  it('a new or missing stored DN is refreshed, counted as unchanged when nothing else changed', () => {
+    const result = plan(
+      [employee('moved'), employee('never', { directoryDn: null }), employee('renamed', { directoryDn: null })],
+      [entry('moved', { dn: `uid=moved,ou=elsewhere,${PEOPLE}` }), entry('never'), entry('renamed', { lastName: 'Nuovo' })],
+    );
+    expect(result.update.map((u) => [u.directoryId, u.changed])).toEqual([['moved', ['dn']], ['never', ['dn']], ['renamed', ['name', 'dn']]]);
+    expect(result.update[0]!.set).toEqual({ directoryDn: `uid=moved,ou=elsewhere,${PEOPLE}` });
+    expect(result.unchanged).toBe(2);
   });
 
   it('an unresolvable manager keeps the current one; a new employee gets none; nobody manages themself', () => {

@@ -39,13 +39,15 @@ export interface TEmployeeFields {
 export interface TCurrentEmployee extends TEmployeeFields {
   id: string;
   directoryId: string;
+  /** The DN the last sync stored (null before the first sync that saw this person). */
+  directoryDn: string | null;
   active: boolean;
   manuallyDeactivated: boolean;
   source: TEmployeeSource;
 }
 
-export type TChangedField = 'name' | 'email' | 'service' | 'manager' | 'profile' | 'source';
-type TUpdateValues = Partial<TEmployeeFields> & { source?: TEmployeeSource };
+export type TChangedField = 'name' | 'email' | 'service' | 'manager' | 'profile' | 'source' | 'dn';
+type TUpdateValues = Partial<TEmployeeFields> & { source?: TEmployeeSource; directoryDn?: string | null };
 
 export interface TPlannedCreate {
   directoryId: string;
@@ -114,7 +116,10 @@ export interface TSyncPlannerOptions {
   limits?: Partial<TDisableLimits>;
   /** Used when an entry has no job title (not when it has an unknown one). */
   fallbackJobProfile?: string;
-  /** Normalised DN → directoryId of people outside this run (incremental runs with DN-only manager references). */
+  /**
+   * Normalised DN → directoryId of people outside this run (incremental runs with DN-only manager references), from
+   * `employees.directory_dn`; see `knownDnsOf`.
+   */
   knownDns?: ReadonlyMap<string, string>;
 }
 
@@ -274,17 +279,18 @@ export class SyncPlanner {
       this.reenable.push({ employeeId: current.id, directoryId: entry.directoryId, dn: entry.dn });
       touched = true;
     }
-    const update = diff(current, fields, managerId);
+    const update = diff(current, fields, managerId, entry.dn);
     if (update) {
       this.update.push({ employeeId: current.id, directoryId: entry.directoryId, dn: entry.dn, ...update });
-      touched = true;
+      // A refreshed DN alone is bookkeeping: the person still counts as unchanged (see updateCounts in @varco/db).
+      if (update.changed.length > 1 || update.changed[0] !== 'dn') touched = true;
     }
     if (!touched) this.unchanged += 1;
   }
 }
 
 /** `managerId` undefined = unresolved: keep whatever the employee has. */
-function diff(current: TCurrentEmployee, fields: TCoreFields, managerId: string | null | undefined) {
+function diff(current: TCurrentEmployee, fields: TCoreFields, managerId: string | null | undefined, dn: string) {
   const changed: TChangedField[] = [];
   const set: TUpdateValues = {};
   const previous: TUpdateValues = {};
@@ -305,6 +311,8 @@ function diff(current: TCurrentEmployee, fields: TCoreFields, managerId: string 
     change('manager', ['managerDirectoryId'], { managerDirectoryId: managerId });
   }
   if (current.source !== 'directory') change('source', ['source'], { source: 'directory' });
+  // Kept for incremental runs (DN-only manager references); a renamed or moved entry refreshes it.
+  if (current.directoryDn !== dn) change('dn', ['directoryDn'], { directoryDn: dn });
   return changed.length ? { changed, set, previous } : null;
 }
 
@@ -313,4 +321,11 @@ export function planSync(options: TSyncPlannerOptions & { incoming: Iterable<TDi
   const planner = new SyncPlanner(options);
   for (const record of options.incoming) planner.add(record);
   return planner.finish();
+}
+
+/** The `knownDns` of an incremental run: every employee's stored DN, normalised (people with none are skipped). */
+export function knownDnsOf(current: ReadonlyMap<string, TCurrentEmployee>): Map<string, string> {
+  const known = new Map<string, string>();
+  for (const employee of current.values()) if (employee.directoryDn) known.set(normaliseDn(employee.directoryDn), employee.directoryId);
+  return known;
 }

@@ -226,7 +226,7 @@ describe('readDirectory, OpenLDAP profile (1,000 people, frontend size limit 500
       people.map((p, i) => [
         p.uid,
         {
-          id: `emp_${i}`, directoryId: p.uid, firstName: p.givenName, lastName: p.sn, email: p.mail, serviceCode: p.ou,
+          id: `emp_${i}`, directoryId: p.uid, directoryDn: null, firstName: p.givenName, lastName: p.sn, email: p.mail, serviceCode: p.ou,
           jobProfile: p.title, managerDirectoryId: null, active: true, manuallyDeactivated: false, source: 'directory',
         },
       ]),

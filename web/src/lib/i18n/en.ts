@@ -166,6 +166,7 @@ export const en: Record<MessageKey, string> = {
   'directory.field.manager': 'manager',
   'directory.field.profile': 'job profile',
   'directory.field.source': 'source',
+  'directory.field.dn': 'directory entry (DN)',
   'directory.problems.heading': 'Entries with problems',
   'directory.problems.caption': 'Entries not imported: {shown} shown of {total}',
   'directory.problems.column.dn': 'Entry (DN)',

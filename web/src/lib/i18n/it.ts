@@ -168,6 +168,7 @@ export const it = {
   'directory.field.manager': 'responsabile',
   'directory.field.profile': 'profilo',
   'directory.field.source': 'origine',
+  'directory.field.dn': 'voce di directory (DN)',
   'directory.problems.heading': 'Voci con problemi',
   'directory.problems.caption': 'Voci non importate: {shown} mostrate su {total}',
   'directory.problems.column.dn': 'Voce (DN)',

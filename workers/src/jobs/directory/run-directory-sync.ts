@@ -20,10 +20,11 @@ import {
   SYSTEM_ACTOR,
   type TSyncProblem,
   type TSyncRun,
+  updateCounts,
 } from '@varco/db';
 import { z } from 'zod';
 import type { TJobContext } from '../../define-job.js';
-import { SyncPlanner, type TSyncError, type TSyncPlan } from '../../directory/plan-sync.js';
+import { knownDnsOf, SyncPlanner, type TSyncError, type TSyncPlan } from '../../directory/plan-sync.js';
 import {
   DirectoryReadError,
   readDirectory,
@@ -70,6 +71,8 @@ export async function runDirectorySync(run: TSyncRun, settings: TDirectorySyncSe
     knownServiceCodes: state.serviceCodes,
     knownJobProfiles: state.jobProfiles,
     limits: settings.limits,
+    // AD names managers by DN: people outside an incremental run are found through their stored DN.
+    ...(run.mode === 'incremental' ? { knownDns: knownDnsOf(state.current) } : {}),
   });
   let summary: TReadSummary;
   try {
@@ -143,8 +146,7 @@ export function planCounts(plan: TSyncPlan): Record<string, number> {
   return {
     entries: plan.stats.entries,
     created: plan.create.length,
-    updated: plan.update.length,
-    moved: plan.update.filter((u) => u.changed.includes('service')).length,
+    ...updateCounts(plan.update),
     disabled: plan.disable.length,
     reenabled: plan.reenable.length,
     unchanged: plan.unchanged,
