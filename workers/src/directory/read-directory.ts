@@ -141,8 +141,23 @@ async function* searchPages(client: Client, config: TResolvedDirectorySyncConfig
     yield (await client.search(config.baseDn, options)).searchEntries;
     return;
   }
-  for await (const page of client.searchPaginated(config.baseDn, { ...options, paged: { pageSize: config.pageSize } })) {
-    yield page.searchEntries;
+  // One page ahead: the request for page n+1 leaves as soon as page n arrives, so the server prepares it while page
+  // n is decoded and planned (two pages in memory at most). Paged results cannot go further ahead: each request
+  // carries the cookie of the previous answer.
+  const pages = client.searchPaginated(config.baseDn, { ...options, paged: { pageSize: config.pageSize } });
+  let next = pages.next();
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.done) return;
+      next = pages.next();
+      // A failure of the prefetched page surfaces when it is awaited; until then it must not count as unhandled.
+      next.catch(() => undefined);
+      yield page.value.searchEntries;
+    }
+  } finally {
+    // Stopped early (error downstream, consumer gone): let the pending request settle before unbind closes the socket.
+    await next.catch(() => undefined);
   }
 }
 

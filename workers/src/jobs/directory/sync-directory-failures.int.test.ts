@@ -123,7 +123,9 @@ describe.each(testDatabaseKinds())('directory sync failures on %s', (kind) => {
     });
     expect(killed).toBe(true); // progress is reported per page once an earlier run gave an estimate
     expect(result).toEqual({ outcome: 'failed', code: 'connection_lost' });
-    expect(run).toMatchObject({ status: 'failed', entriesRead: 100 });
+    // The reader asks for page 2 as soon as page 1 is in (one page ahead): slapd may have answered it before the kill.
+    expect(run.status).toBe('failed');
+    expect([100, 200]).toContain(run.entriesRead);
     expect(await counts()).toEqual(before);
   });
 });
