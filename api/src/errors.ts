@@ -31,6 +31,17 @@ export const ERROR_STATUS = {
   csr_requests_ca: 422,
   csr_requests_usage: 422,
   csr_requests_names: 422,
+  // A CA from the console: replacing the active one needs its id echoed; an import refused for one precise reason.
+  ca_replace_unconfirmed: 409,
+  ca_active_changed: 409,
+  ca_certificate_invalid: 422,
+  ca_key_invalid: 422,
+  ca_key_unsupported: 422,
+  ca_key_mismatch: 422,
+  ca_not_a_ca: 422,
+  ca_not_yet_valid: 422,
+  ca_expired: 422,
+  ca_chain_invalid: 422,
 } as const satisfies Record<string, ContentfulStatusCode>;
 export type TErrorCode = keyof typeof ERROR_STATUS;
 

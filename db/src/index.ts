@@ -26,6 +26,7 @@ export * from './queries/directory-sync.js';
 export * from './domain/revocation.js';
 export * from './commands/pki.js';
 export * from './commands/pki-request-items.js';
+export * from './commands/certificate-authorities.js';
 export * from './commands/vpn.js';
 export * from './queries/pki.js';
 export * from './queries/vpn.js';

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { syncDirectoryJob } from './jobs/directory/sync-directory.js';
 import { notifyRequestEventJob } from './jobs/notify/request-event.js';
+import { createCaJob } from './jobs/pki/create-ca.js';
 import { expiryReminderJob, pkiDailyJob } from './jobs/pki/daily-maintenance.js';
 import { issueStationCertificateJob } from './jobs/pki/issue-station-certificate.js';
 import { publishCrlJob } from './jobs/pki/publish-crl.js';
@@ -16,6 +17,7 @@ export const catalog = {
   [publishCrlJob.name]: publishCrlJob,
   [pkiDailyJob.name]: pkiDailyJob,
   [expiryReminderJob.name]: expiryReminderJob,
+  [createCaJob.name]: createCaJob,
 } as const;
 
 export type TCatalog = typeof catalog;

@@ -109,10 +109,13 @@ export const ZCertificateListQuery = ZPageQuery.extend({
 export const ZCertificatePage = pageOf(ZCertificate).meta({ id: 'CertificatePage' });
 
 export const CRL_HEALTH = ['ok', 'warning', 'critical', 'missing'] as const;
+export const PASSPHRASE_PROBLEMS = ['pki_passphrase_missing', 'pki_passphrase_empty', 'pki_passphrase_unreadable', 'pki_passphrase_wrong'] as const;
 export const ZPkiStatus = z
   .object({
     ready: z.boolean(),
     problem: z.object({ code: z.string(), message: z.string() }).nullable(),
+    /** Why no CA can be created or imported now (the key would not be sealable, or the old one not openable). */
+    passphraseProblem: z.object({ code: z.enum(PASSPHRASE_PROBLEMS), message: z.string() }).nullable(),
     ca: z
       .object({
         id: z.string(),
@@ -145,3 +148,56 @@ export const ZPkiStatus = z
 export type TPkiStatus = z.infer<typeof ZPkiStatus>;
 
 export const ZPublishCrlResponse = z.object({ queued: z.literal(true) }).meta({ id: 'PublishCrlQueued' });
+
+// --- Certificate authority from the console (admin) ---------------------------------------------------------------
+export const CA_KEY_TYPES = ['ec-p384', 'rsa-3072', 'rsa-4096'] as const;
+export const ZCaKeyType = z.enum(CA_KEY_TYPES).meta({ id: 'CaKeyType' });
+/**
+ * Replacing the active CA is confirmed, never implied: the admin echoes the id of the CA they saw (null when there is
+ * none). Anything else is refused (ca_replace_unconfirmed, ca_active_changed) and nothing is queued or stored.
+ */
+const ZReplaceCaId = id('ca').nullable().default(null);
+const ZPemText = (maxKiB: number) => z.string().max(maxKiB * 1024, `at most ${maxKiB} KiB`);
+
+export const ZCreateCaRequest = z
+  .object({
+    name: z.string().trim().min(3, 'at least 3 characters').max(64, 'at most 64 characters'),
+    keyType: ZCaKeyType,
+    validityDays: z.number().int().min(365, 'at least 365 days').max(9125, 'at most 9125 days (25 years)'),
+    replaceCaId: ZReplaceCaId,
+  })
+  .strict()
+  .meta({ id: 'CreateCaRequest' });
+export type TCreateCaRequest = z.input<typeof ZCreateCaRequest>;
+
+export const ZImportCaRequest = z
+  .object({
+    name: z.string().trim().min(3, 'at least 3 characters').max(64, 'at most 64 characters').optional(),
+    certificatePem: ZPemText(64).min(1, 'required'),
+    privateKeyPem: ZPemText(64).min(1, 'required'),
+    /** Only for an encrypted key PEM; used once to read it, never stored. */
+    keyPassphrase: z.string().max(1024).optional(),
+    chainPem: ZPemText(256).optional(),
+    replaceCaId: ZReplaceCaId,
+  })
+  .strict()
+  .meta({ id: 'ImportCaRequest' });
+export type TImportCaRequest = z.input<typeof ZImportCaRequest>;
+
+export const ZCaJob = z
+  .object({
+    jobId: z.string(),
+    queuedAt: z.iso.datetime(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    progress: z.number().int().min(0).max(100),
+    /** Why the job failed (no key material, no passphrase in it). */
+    error: z.string().nullable(),
+    caId: z.string().nullable(),
+  })
+  .meta({ id: 'CaJob' });
+export type TCaJob = z.infer<typeof ZCaJob>;
+
+export const ZImportedCa = z
+  .object({ caId: z.string(), name: z.string(), subject: z.string(), keyType: z.string(), fingerprintSha256: z.string(), notAfter: z.iso.datetime() })
+  .meta({ id: 'ImportedCa' });
+export type TImportedCa = z.infer<typeof ZImportedCa>;

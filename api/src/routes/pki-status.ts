@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { addToOutbox, countCertificatesByState, getActiveCertificateAuthority, getCrlState } from '@varco/db';
-import { checkPkiReadiness, crlHealth } from '@varco/workers/pki-runtime';
+import { checkPkiReadiness, crlHealth, type TPkiReadiness } from '@varco/workers/pki-runtime';
 import { declarePlainRoute, defineRoute, jsonResponse, newRouter } from '../auth/route.js';
 import type { TAppEnv } from '../context.js';
 import { ZPkiStatus, ZPublishCrlResponse } from '../contract/pki.js';
@@ -21,6 +21,14 @@ const publish = defineRoute('pki:admin', {
   responses: { 202: jsonResponse(ZPublishCrlResponse, 'Queued'), 503: jsonResponse(z.object({}), 'The PKI cannot sign now') },
 });
 
+/** Without a CA the readiness check stops at "no CA": the passphrase must still be there to seal a new key. */
+function passphraseProblemOf(deps: TAppDeps, readiness: TPkiReadiness) {
+  const settings = deps.config.pki ?? null;
+  if (!settings?.passphrase) return settings?.passphraseProblem ?? { code: 'pki_passphrase_missing' as const, message: 'VARCO_CA_PASSPHRASE_FILE is not set' };
+  if (!readiness.ready && readiness.code === 'pki_passphrase_wrong') return { code: readiness.code, message: readiness.message };
+  return null;
+}
+
 export function pkiStatusRoutes(deps: TAppDeps) {
   return newRouter()
     .openapi(status, async (c) => {
@@ -34,6 +42,7 @@ export function pkiStatusRoutes(deps: TAppDeps) {
         {
           ready: readiness.ready,
           problem: readiness.ready ? null : { code: readiness.code, message: readiness.message },
+          passphraseProblem: passphraseProblemOf(deps, readiness),
           ca: ca && {
             id: ca.id,
             name: ca.name,

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { REVOCATION_REASON_CODES, type TRevocationReasonName } from '../domain/revocation.js';
 import { newId } from '../ids.js';
-import { assets, certificateAuthorities, certificates, crlState, employees, kitRequestEvents, kitRequestItems } from '../schema/index.js';
+import { assets, certificates, crlState, employees, kitRequestEvents, kitRequestItems } from '../schema/index.js';
 import type { TCertificate } from '../queries/pki.js';
 import { writeAudit, type TActor } from './audit.js';
 import { addToOutbox } from './outbox.js';
@@ -340,34 +340,6 @@ export async function queueExpiryReminders(db: Db, params: { now: Date; withinDa
       .returning({ id: certificates.id });
     for (const row of due) await addToOutbox(tx, 'pki.expiry-reminder', { certificateId: row.id });
     return due.length;
-  });
-}
-
-export interface TNewCertificateAuthority {
-  name: string;
-  keyType: string;
-  certificatePem: string;
-  chainPem: string | null;
-  sealedKeyPem: string;
-  subject: string;
-  fingerprintSha256: string;
-  notBefore: Date;
-  notAfter: Date;
-  imported: boolean;
-}
-
-/** Stores a new CA (key sealed) and makes it the active one; the previous one stops issuing. */
-export async function createCertificateAuthority(db: Db, params: { ca: TNewCertificateAuthority; actor: TActor }) {
-  return db.transaction(async (tx) => {
-    const retired = await tx.update(certificateAuthorities).set({ active: false }).where(eq(certificateAuthorities.active, true)).returning({ id: certificateAuthorities.id });
-    const [ca] = await tx.insert(certificateAuthorities).values({ id: newId('ca'), ...params.ca, active: true }).returning();
-    await writeAudit(tx, params.actor, {
-      action: params.ca.imported ? 'ca.import' : 'ca.create',
-      targetType: 'certificate-authority',
-      targetId: ca!.id,
-      after: { name: params.ca.name, keyType: params.ca.keyType, subject: params.ca.subject, fingerprintSha256: params.ca.fingerprintSha256, notAfter: params.ca.notAfter.toISOString(), retired: retired.map((row) => row.id) },
-    });
-    return ca!;
   });
 }
 

@@ -1,4 +1,4 @@
-import { createCertificateAuthority, getVpnServer, recordGatewayCertificate, type Db, type TActor } from '@varco/db';
+import { createCertificateAuthority, getVpnServer, recordGatewayCertificate, type Db, type TActor, type TNewCertificateAuthority } from '@varco/db';
 import {
   createCa,
   generateSerial,
@@ -7,6 +7,7 @@ import {
   issueStationCertificate,
   sealPrivateKey,
   type TCaKeyType,
+  type TImportedCa,
 } from '../pki/index.js';
 import { isDnsName } from '../pki/validate.js';
 import { loadActiveCa } from './ca-keyring.js';
@@ -15,8 +16,8 @@ import type { TPkiSettings } from './settings.js';
 import { gatewayCommonName } from './station-profile.js';
 
 /** Settings with a usable passphrase, or a sentence saying why not (the CLI prints it). */
-function requirePassphrase(settings: TPkiSettings): string {
-  if (!settings.passphrase) throw new Error(settings.passphraseProblem?.message ?? 'VARCO_CA_PASSPHRASE_FILE is not set');
+function requirePassphrase(settings: TPkiSettings | null): string {
+  if (!settings?.passphrase) throw new Error(settings?.passphraseProblem?.message ?? 'VARCO_CA_PASSPHRASE_FILE is not set');
   return settings.passphrase;
 }
 
@@ -24,62 +25,83 @@ function requirePassphrase(settings: TPkiSettings): string {
 const organizationOf = (name: string) => name.split(/\s+[—–-]\s+/)[0]!.slice(0, 64);
 
 /**
- * A new root CA: key generated natively, sealed under the passphrase (PBES2, 600k rounds) before it touches the
- * database, made the active CA, and its first CRL published at once so /pki/crl.pem works from the start.
+ * A new root CA: key generated natively (async: RSA-4096 takes seconds, so only workers and the CLI call this),
+ * sealed under the passphrase (PBES2, 600k rounds) before it touches the database, made the active CA, and its
+ * first CRL published at once so /pki/crl.pem works from the start.
  */
 export async function createCertificateAuthorityFromScratch(
   db: Db,
-  params: { name: string; keyType: TCaKeyType; validityDays: number; settings: TPkiSettings; actor: TActor },
+  params: {
+    name: string;
+    keyType: TCaKeyType;
+    validityDays: number;
+    settings: TPkiSettings;
+    actor: TActor;
+    /** The creation job, recorded in the audit row so a re-delivered job finds the CA it made. */
+    jobId?: string | null;
+    onProgress?: (percent: number) => Promise<void>;
+  },
 ): Promise<{ caId: string; crl: TPublishedCrl }> {
   const passphrase = requirePassphrase(params.settings);
+  const progress = params.onProgress ?? (async () => {});
+  await progress(5);
   const material = await createCa({
     keyType: params.keyType,
     subject: { commonName: params.name, organization: organizationOf(params.name), country: 'IT' },
     validityDays: params.validityDays,
   });
+  await progress(60);
   const imported = importCa({ certificatePem: material.certificatePem, privateKeyPem: material.privateKeyPem });
+  const sealedKeyPem = await sealPrivateKey(material.privateKeyPem, passphrase);
+  await progress(85);
   const ca = await createCertificateAuthority(db, {
-    ca: {
-      name: params.name,
-      keyType: params.keyType,
-      certificatePem: material.certificatePem,
-      chainPem: null,
-      sealedKeyPem: await sealPrivateKey(material.privateKeyPem, passphrase),
-      subject: imported.subject,
-      fingerprintSha256: imported.fingerprintSha256,
-      notBefore: imported.notBefore,
-      notAfter: imported.notAfter,
-      imported: false,
-    },
+    ca: { ...describeCa(imported), name: params.name, keyType: params.keyType, chainPem: null, sealedKeyPem, imported: false },
     actor: params.actor,
+    jobId: params.jobId ?? null,
   });
   return { caId: ca.id, crl: await publishCrl(db, { active: await loadActiveCa(db, params.settings), settings: params.settings }) };
 }
 
-/** An existing root or intermediate (+ chain), checked by `importCa` with one error code per failure. */
-export async function importCertificateAuthority(
-  db: Db,
-  params: { name: string | null; certificatePem: string; privateKeyPem: string; keyPassphrase?: string; chainPem?: string; settings: TPkiSettings; actor: TActor },
-): Promise<{ caId: string; crl: TPublishedCrl }> {
-  const passphrase = requirePassphrase(params.settings);
-  const imported = importCa({ certificatePem: params.certificatePem, privateKeyPem: params.privateKeyPem, passphrase: params.keyPassphrase, chainPem: params.chainPem });
+const describeCa = (imported: TImportedCa) => ({
+  certificatePem: imported.certificatePem,
+  subject: imported.subject,
+  fingerprintSha256: imported.fingerprintSha256,
+  notBefore: imported.notBefore,
+  notAfter: imported.notAfter,
+});
+
+export interface TCaImportInput {
+  name: string | null;
+  certificatePem: string;
+  privateKeyPem: string;
+  /** For an encrypted key PEM. */
+  keyPassphrase?: string | undefined;
+  chainPem?: string | undefined;
+}
+
+/**
+ * An existing root or intermediate (+ chain), checked by `importCa` with one error code per failure (CaImportError),
+ * and its key sealed under the CA passphrase: the row to store. One signature check and one PBKDF2 run (600k rounds
+ * in libuv's pool, ~0.3 s) — bounded work, so the API may do it and the plain key never leaves that process.
+ */
+export async function sealImportedCa(input: TCaImportInput, settings: TPkiSettings | null): Promise<TNewCertificateAuthority> {
+  const passphrase = requirePassphrase(settings);
+  const imported = importCa({ certificatePem: input.certificatePem, privateKeyPem: input.privateKeyPem, passphrase: input.keyPassphrase, chainPem: input.chainPem });
   const keyType = imported.key.kind === 'rsa' ? `rsa-${imported.key.bits}` : `ec-${imported.key.curve.toLowerCase().replace('-', '')}`;
   const pkcs8 = imported.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const ca = await createCertificateAuthority(db, {
-    ca: {
-      name: params.name ?? imported.subject,
-      keyType,
-      certificatePem: imported.certificatePem,
-      chainPem: imported.chainPem || null,
-      sealedKeyPem: await sealPrivateKey(pkcs8, passphrase),
-      subject: imported.subject,
-      fingerprintSha256: imported.fingerprintSha256,
-      notBefore: imported.notBefore,
-      notAfter: imported.notAfter,
-      imported: true,
-    },
-    actor: params.actor,
-  });
+  return {
+    ...describeCa(imported),
+    name: input.name ?? imported.subject.slice(0, 100),
+    keyType,
+    chainPem: imported.chainPem || null,
+    sealedKeyPem: await sealPrivateKey(pkcs8, passphrase),
+    imported: true,
+  };
+}
+
+/** The CLI's import: the checked, sealed CA stored and its first CRL published in this process. */
+export async function importCertificateAuthority(db: Db, params: TCaImportInput & { settings: TPkiSettings; actor: TActor }): Promise<{ caId: string; crl: TPublishedCrl }> {
+  const ca = await createCertificateAuthority(db, { ca: await sealImportedCa(params, params.settings), actor: params.actor });
   return { caId: ca.id, crl: await publishCrl(db, { active: await loadActiveCa(db, params.settings), settings: params.settings }) };
 }
 

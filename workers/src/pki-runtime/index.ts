@@ -6,4 +6,4 @@ export { crlHealth, crlNeedsRefresh, publishCrl, type TCrlHealth, type TPublishe
 export { loadPkiSettings, PKI_DEFAULTS, readCaPassphrase, type TPassphraseProblem, type TPkiSettings } from './settings.js';
 export { GATEWAY_CN_PREFIX, gatewayCommonName, renderStationProfile } from './station-profile.js';
 export { checkProfileNetworks, DEFAULT_GATEWAY_DIR, GATEWAY_FILES, renderGatewayExport, renderProfileFirewall } from './vpn-export.js';
-export { createCertificateAuthorityFromScratch, importCertificateAuthority, issueGatewayCertificate } from './ca-lifecycle.js';
+export { createCertificateAuthorityFromScratch, importCertificateAuthority, issueGatewayCertificate, sealImportedCa, type TCaImportInput } from './ca-lifecycle.js';
