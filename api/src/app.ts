@@ -8,6 +8,7 @@ import { csrfProtection } from './middleware/csrf.js';
 import { requestContext } from './middleware/request-context.js';
 import { loadSession } from './middleware/session.js';
 import { auditRoutes } from './routes/audit.js';
+import { bulkCertificateRoutes } from './routes/bulk-certificates.js';
 import { deprovisioningRoutes } from './routes/deprovisioning.js';
 import { directoryRoutes } from './routes/directory.js';
 import { authRoutes } from './routes/auth.js';
@@ -50,6 +51,7 @@ export function createApp(deps: TAppDeps) {
     .route('/', auditRoutes(deps))
     .route('/', userRoutes(deps))
     .route('/', requestOperationRoutes(deps))
+    .route('/', bulkCertificateRoutes(deps))
     .route('/', requestRoutes(deps))
     .route('/', fulfilmentRoutes(deps))
     .route('/', directoryRoutes(deps))

@@ -92,6 +92,9 @@ const MATRIX: Record<string, TCase[]> = {
   'PUT /api/requests/:id/assignee': [
     { label: 'on a draft', request: (ids) => ({ path: `/api/requests/${ids.ownRequest}/assignee`, body: { assigneeUserId: null } }), expect: only(['hotline', 'admin'], 409) },
   ],
+  'POST /api/requests/bulk-certificates': [
+    { label: "a draft's VPN item (refused per item, nothing written)", request: (ids) => ({ path: '/api/requests/bulk-certificates', body: { requestIds: [ids.ownRequest] } }), expect: only(['hotline', 'admin']) },
+  ],
   'POST /api/requests/bulk-transitions': [
     // Authorisation is per request inside: an invisible one is reported "not_found", an illegal step "conflict".
     { label: 'an illegal step', request: (ids) => ({ path: '/api/requests/bulk-transitions', body: { requestIds: [ids.ownRequest], action: 'close' } }), expect: all(200) },

@@ -86,6 +86,21 @@ export function watchPage(page: Page, problems: string[]): void {
   });
 }
 
+/** Starts noting whether a `<progress>` ever appears (a bulk run may finish before a poll could see it). */
+export async function watchForProgressBar(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen = window as unknown as { sawProgress: boolean };
+    seen.sawProgress = false;
+    new MutationObserver(() => {
+      if (document.querySelector('progress')) seen.sawProgress = true;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+}
+
+export async function sawProgressBar(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress);
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS_DIR}${name}.png`, fullPage: true });
 }

@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectNoSeriousA11yViolations,
   newPage,
+  sawProgressBar,
   screenshot,
   signIn,
   startHarness,
   stopHarness,
+  watchForProgressBar,
   type Harness,
 } from './browser-harness';
 
@@ -123,18 +125,12 @@ describe('kit request workflow in Chromium', () => {
     expect(await queueRows.count()).toBe(2); // the VPN item and the laptop item
     await screenshot(hotline.page, 'workflow-7-queue');
     await expectNoSeriousA11yViolations(harness, hotline.page);
-    await hotline.page.evaluate(() => {
-      const seen = window as unknown as { sawProgress: boolean };
-      seen.sawProgress = false;
-      new MutationObserver(() => {
-        if (document.querySelector('progress')) seen.sawProgress = true;
-      }).observe(document.body, { childList: true, subtree: true });
-    });
+    await watchForProgressBar(hotline.page);
     await hotline.page.getByLabel(`Seleziona la richiesta ${number}`).check();
     await hotline.page.getByLabel('Operazione', { exact: true }).selectOption('start-fulfilment');
     await hotline.page.getByRole('button', { name: 'Esegui sulle selezionate' }).click();
     await expect.poll(() => hotline.page.getByText('1 richiesta eseguita', { exact: false }).count()).toBe(1);
-    expect(await hotline.page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).toBe(true);
+    expect(await sawProgressBar(hotline.page)).toBe(true);
     expect(await hotline.page.getByLabel(`Seleziona la richiesta ${number}`).isChecked()).toBe(false);
     await screenshot(hotline.page, 'workflow-8-queue-bulk');
 

@@ -165,3 +165,35 @@ export const ZMyKit = z
   })
   .meta({ id: 'MyKit' });
 export type TMyKit = z.infer<typeof ZMyKit>;
+
+/** Station certificates for the VPN items of many requests at once (server-key flow, queued like a single one). */
+export const ZBulkCertificates = z
+  .object({
+    requestIds: z.array(z.string().regex(/^req_[0-9a-z]{10,32}$/)).min(1).max(50),
+    keyType: z.enum(['ec-p256', 'rsa-2048']).default('ec-p256'),
+  })
+  .strict()
+  .meta({ id: 'BulkCertificates' });
+export type TBulkCertificates = z.input<typeof ZBulkCertificates>;
+export const ZBulkCertificateResult = z
+  .object({
+    requestId: z.string(),
+    /** The request's number (R-2026-000123) and employee, when the reader may see the request. */
+    number: z.string().nullable(),
+    employeeName: z.string().nullable(),
+    /** Null when the request itself was refused (not found, no VPN item). */
+    itemId: z.string().nullable(),
+    ok: z.boolean(),
+    certificateId: z.string().nullable(),
+    /** Server-key flow: the PKCS#12 password, in this answer only and only when this call created the certificate. */
+    oneTimePassword: z.string().nullable(),
+    /** The item already had this certificate (a double click, a retried call): nothing new was queued. */
+    replayed: z.boolean(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+  })
+  .meta({ id: 'BulkCertificateResult' });
+export const ZBulkCertificatesResult = z
+  .object({ done: z.number().int(), failed: z.number().int(), results: z.array(ZBulkCertificateResult) })
+  .meta({ id: 'BulkCertificatesResult' });
+export type TBulkCertificatesResult = z.infer<typeof ZBulkCertificatesResult>;

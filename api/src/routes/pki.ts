@@ -80,7 +80,7 @@ const forItem = defineRoute('requests:fulfil', {
 type TIssuanceInput = z.infer<typeof ZIssueForItemRequest>;
 
 /** What every issuance path shares: CSR checked now (precise 4xx, nothing written), password made and sealed per row. */
-async function issuanceParams(deps: TAppDeps, input: TIssuanceInput) {
+export async function issuanceParams(deps: TAppDeps, input: TIssuanceInput) {
   const pki = await readyPki(deps);
   if (input.flow === 'server-key' && input.csrPem !== undefined) throw new ApiError('validation_failed', 'csrPem belongs to the csr flow');
   const csr = input.flow === 'csr' ? checkCsr(input.csrPem) : null;
@@ -99,7 +99,7 @@ async function issuanceParams(deps: TAppDeps, input: TIssuanceInput) {
   };
 }
 
-async function issuanceAnswer(deps: TAppDeps, result: TStationCertificateResult, password: string | null) {
+export async function issuanceAnswer(deps: TAppDeps, result: TStationCertificateResult, password: string | null) {
   const found = (await getCertificateDetail(deps.db, { id: result.certificate.id }))!;
   const view = certificateView(found, { now: new Date(), expiringDays: pkiSettingsOf(deps).expiryWarningDays });
   return { certificate: view, oneTimePassword: result.created ? password : null, replayed: !result.created };

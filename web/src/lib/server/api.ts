@@ -6,6 +6,7 @@ import {
   ZAssetImportResult,
   ZAssetPage,
   ZAuditPage,
+  ZBulkCertificatesResult,
   ZBulkResult,
   ZEmployeeDetail,
   ZEmployeePage,
@@ -19,6 +20,7 @@ import {
   ZRequestReports,
   ZServiceList,
   type TAgreementRequest,
+  type TBulkCertificates,
   type TAuditQuery,
   type TCreateRequest,
   type TTransitionRequest,
@@ -312,6 +314,8 @@ export function createApiClient(event: RequestEvent) {
         mutate(ZRequestDetail, { method: 'POST', path: `${requestPath(id)}/transitions`, body }),
       bulkTransition: (body: BulkTransition) =>
         mutate(ZBulkResult, { method: 'POST', path: '/api/requests/bulk-transitions', body }),
+      bulkCertificates: (body: TBulkCertificates) =>
+        mutate(ZBulkCertificatesResult, { method: 'POST', path: '/api/requests/bulk-certificates', body }),
       setAssignee: (id: string, assigneeUserId: string | null) =>
         mutate(ZRequestDetail, { method: 'PUT', path: `${requestPath(id)}/assignee`, body: { assigneeUserId } }),
       assignAsset: (id: string, itemId: string, assetId: string) =>

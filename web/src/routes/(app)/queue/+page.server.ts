@@ -2,7 +2,9 @@ import { redirect } from '@sveltejs/kit';
 import { ZQueueQuery } from '@varco/api/contract';
 import { QUEUE_BULK_ACTIONS } from '$lib/requests/workflow';
 import { loadOrRaise } from '$lib/server/api-errors';
+import { runBulkCertificates } from '$lib/server/bulk-certificates';
 import { parseListQuery } from '$lib/server/list-query';
+import { downloadBundleAction } from '$lib/server/pki-actions';
 import { runBulk } from '$lib/server/request-actions';
 import { nonEmptyParams } from '$lib/url-query';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,4 +27,8 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   bulk: async (event) => runBulk(event, await event.request.formData(), QUEUE_BULK_ACTIONS),
+  /** Station certificates for the VPN items of the selected requests (same selection as `bulk`). */
+  bulkCertificates: async (event) => runBulkCertificates(event, await event.request.formData()),
+  /** A bulk-issued certificate's one-time bundle, exactly as the employee page hands it out. */
+  downloadBundle: (event) => downloadBundleAction(event),
 };
