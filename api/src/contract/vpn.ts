@@ -83,3 +83,6 @@ export const ZGatewayExport = z
   .meta({ id: 'GatewayExport' });
 export type TGatewayExport = z.infer<typeof ZGatewayExport>;
 export const ZNftablesExport = z.object({ profileCode: z.string(), nftables: z.string() }).meta({ id: 'NftablesExport' });
+
+/** A 204 answer (DELETE): no body. */
+export const ZNoContent = z.null();

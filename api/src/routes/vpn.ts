@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   createVpnAccount,
+  deleteVpnProfile,
+  deleteVpnServer,
   getVpnAccountOfEmployee,
   getVpnProfile,
   getVpnServerExport,
@@ -26,6 +28,8 @@ const refused = { ...missing, 409: jsonResponse(z.object({}), 'Conflicts with ex
 const profiles = defineRoute('vpn:read', { method: 'get', path: '/api/vpn/profiles', tags: ['vpn'], summary: 'VPN profiles (kinds of user) with subnet, routes, firewall rules and account counts', responses: { 200: jsonResponse(ZVpnProfileList, 'Profiles') } });
 const createProfile = defineRoute('vpn:manage', { method: 'post', path: '/api/vpn/profiles', tags: ['vpn'], summary: 'Create a VPN profile', request: { body: jsonBody(ZVpnProfileInput) }, responses: { 201: jsonResponse(ZVpnProfile, 'Created'), ...refused } });
 const updateProfile = defineRoute('vpn:manage', { method: 'put', path: '/api/vpn/profiles/{id}', tags: ['vpn'], summary: 'Change a VPN profile (its subnet only while it has no accounts)', request: { params: ZIdParam('vpp'), body: jsonBody(ZVpnProfileInput) }, responses: { 200: jsonResponse(ZVpnProfile, 'Saved'), ...refused } });
+const deleteProfile = defineRoute('vpn:manage', { method: 'delete', path: '/api/vpn/profiles/{id}', tags: ['vpn'], summary: 'Delete a VPN profile without gateways and accounts', request: { params: ZIdParam('vpp') }, responses: { 204: { description: 'Deleted' }, ...refused } });
+const deleteServer = defineRoute('vpn:manage', { method: 'delete', path: '/api/vpn/servers/{id}', tags: ['vpn'], summary: 'Delete a VPN gateway no account uses (otherwise disable it)', request: { params: ZIdParam('vps') }, responses: { 204: { description: 'Deleted' }, ...refused } });
 const nftables = defineRoute('vpn:read', { method: 'get', path: '/api/vpn/profiles/{id}/nftables', tags: ['vpn'], summary: "The profile's nftables rule set (nft -f)", request: { params: ZIdParam('vpp') }, responses: { 200: jsonResponse(ZNftablesExport, 'Rules'), ...missing } });
 const servers = defineRoute('vpn:read', { method: 'get', path: '/api/vpn/servers', tags: ['vpn'], summary: 'VPN gateways with accounts and load (accounts / capacity)', responses: { 200: jsonResponse(ZVpnServerList, 'Gateways') } });
 const createServer = defineRoute('vpn:manage', { method: 'post', path: '/api/vpn/servers', tags: ['vpn'], summary: 'Add a VPN gateway', request: { body: jsonBody(ZVpnServerInput) }, responses: { 201: jsonResponse(ZVpnServer, 'Created'), ...refused } });
@@ -88,6 +92,10 @@ export function vpnRoutes(deps: TAppDeps) {
       const saved = await saveVpnProfile(deps.db, { id: c.req.valid('param').id, input, actor: actorOf(c.var) }).catch(rethrow);
       return c.json(await profileView(saved.id), 200);
     })
+    .openapi(deleteProfile, async (c) => {
+      await deleteVpnProfile(deps.db, { id: c.req.valid('param').id, actor: actorOf(c.var) }).catch(rethrow);
+      return c.body(null, 204);
+    })
     .openapi(nftables, async (c) => {
       const profile = await getVpnProfile(deps.db, { id: c.req.valid('param').id });
       if (!profile) throw new ApiError('not_found', 'No such VPN profile');
@@ -101,6 +109,10 @@ export function vpnRoutes(deps: TAppDeps) {
     .openapi(updateServer, async (c) => {
       const saved = await saveVpnServer(deps.db, { id: c.req.valid('param').id, input: c.req.valid('json'), actor: actorOf(c.var) }).catch(rethrow);
       return c.json(await serverView(saved.id), 200);
+    })
+    .openapi(deleteServer, async (c) => {
+      await deleteVpnServer(deps.db, { id: c.req.valid('param').id, actor: actorOf(c.var) }).catch(rethrow);
+      return c.body(null, 204);
     })
     .openapi(exportServer, async (c) => {
       const found = await getVpnServerExport(deps.db, { serverId: c.req.valid('param').id });

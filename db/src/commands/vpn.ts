@@ -145,3 +145,28 @@ export async function saveVpnServer(db: Db, params: { id: string | null; input: 
     return saved!;
   });
 }
+
+/** A gateway nobody is bound to may go; one with accounts must be emptied (or disabled) first. */
+export async function deleteVpnServer(db: Db, params: { id: string; actor: TActor }) {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(vpnServers).where(eq(vpnServers.id, params.id)).for('update');
+    if (!before) throw new VpnError('not_found', 'No such VPN server');
+    const [used] = await tx.select({ n: count() }).from(vpnAccounts).where(eq(vpnAccounts.primaryServerId, before.id));
+    if (used!.n > 0) throw new VpnError('conflict', `${used!.n} accounts use this gateway: disable it instead, so new accounts go elsewhere`);
+    await tx.delete(vpnServers).where(eq(vpnServers.id, before.id));
+    await writeAudit(tx, params.actor, { action: 'vpn.server.delete', targetType: 'vpn-server', targetId: before.id, before });
+  });
+}
+
+/** A profile without gateways and accounts may go (accounts take their addresses from its subnet). */
+export async function deleteVpnProfile(db: Db, params: { id: string; actor: TActor }) {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(vpnProfiles).where(eq(vpnProfiles.id, params.id)).for('update');
+    if (!before) throw new VpnError('not_found', 'No such VPN profile');
+    const [servers] = await tx.select({ n: count() }).from(vpnServers).where(eq(vpnServers.profileId, before.id));
+    const [accounts] = await tx.select({ n: count() }).from(vpnAccounts).where(eq(vpnAccounts.profileId, before.id));
+    if (servers!.n > 0 || accounts!.n > 0) throw new VpnError('conflict', `The profile still has ${servers!.n} gateways and ${accounts!.n} accounts`);
+    await tx.delete(vpnProfiles).where(eq(vpnProfiles.id, before.id));
+    await writeAudit(tx, params.actor, { action: 'vpn.profile.delete', targetType: 'vpn-profile', targetId: before.id, before });
+  });
+}
