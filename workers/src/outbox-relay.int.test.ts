@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import { addToOutbox, schema, type Database } from '@varco/db';
 import { openTestDatabase } from '@varco/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { relayOutboxOnce } from './outbox-relay.js';
+import { relayOutboxOnce, startOutboxRelay } from './outbox-relay.js';
 import { createProducer, type TProducer } from './producer.js';
 import { startWorkers, type TWorkers } from './runtime.js';
 
@@ -78,6 +78,22 @@ describe('outbox relay and workers', () => {
     const nonce = randomBytes(8).toString('hex');
     const result = await producer.enqueueAndWait('system.ping', { nonce }, 5000);
     expect(result).toMatchObject({ nonce, pid: process.pid });
+  });
+
+  it('the polling relay drains a backlog larger than one batch without waiting for its next interval', async () => {
+    const notes = Array.from({ length: 250 }, () => randomBytes(6).toString('hex'));
+    await database.db.transaction(async (tx) => {
+      for (const note of notes) await addToOutbox(tx, 'system.echo', { note });
+    });
+    // An hour between polls: only draining batch after batch can dispatch 250 rows (100 per batch) before the deadline.
+    const relay = startOutboxRelay(database.db, producer, { intervalMs: 3_600_000, logger: silent });
+    try {
+      const pending = async () => (await database.db.select({ id: schema.outbox.id }).from(schema.outbox).where(isNull(schema.outbox.dispatchedAt))).length;
+      for (let i = 0; i < 300 && (await pending()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await pending()).toBe(0);
+    } finally {
+      await relay.stop();
+    }
   });
 
   it('refuses a payload that does not match the job schema before it reaches Redis', async () => {

@@ -26,16 +26,22 @@ export async function relayOutboxOnce(db: Db, producer: TProducer, params: { lim
   return dispatched.length;
 }
 
+const RELAY_BATCH = 100;
+
 /** Polls the outbox; commands can call `nudge()` after commit so jobs start without waiting for the next tick. */
 export function startOutboxRelay(db: Db, producer: TProducer, params: { intervalMs: number; logger: TWorkerLogger }) {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   const tick = () => {
-    running = relayOutboxOnce(db, producer, { limit: 100, logger: params.logger })
+    let full = false;
+    running = relayOutboxOnce(db, producer, { limit: RELAY_BATCH, logger: params.logger })
+      .then((dispatched) => void (full = dispatched === RELAY_BATCH))
       .catch((err: Error) => params.logger.error('outbox relay error', { error: err.message }))
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, params.intervalMs);
+        // A full batch means more rows wait (a bulk issuance of hundreds): go on at once rather than trickle at
+        // one batch per interval. A failed dispatch (Redis down) never counts as full, so an outage never spins.
+        if (!stopped) timer = setTimeout(tick, full ? 0 : params.intervalMs);
       });
   };
   tick();
