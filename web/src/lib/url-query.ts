@@ -17,7 +17,10 @@ export function withQuery(
     else params.set(name, String(value));
   }
   const query = params.toString();
-  return query ? resolve(`${route}?${query}`) : resolve(route);
+  // `resolve`'s argument type is one overload per route; over a union of ~25 routes TypeScript stops
+  // distributing it, so the (already typed) pathname goes through a plain signature.
+  const resolvePath = resolve as (path: string) => ResolvedPathname;
+  return resolvePath(query ? `${route}?${query}` : route);
 }
 
 /** Query parameters as a plain object, without empty values (an empty search box means "no filter"). */

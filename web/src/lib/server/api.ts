@@ -55,6 +55,21 @@ import {
   type TIssueCertificateRequest,
   type TRevocationReason,
 } from '@varco/api/contract';
+// Certificate authority and VPN forms (issue 3, console part).
+import {
+  ZCaJob,
+  ZGatewayExport,
+  ZImportedCa,
+  ZNftablesExport,
+  ZNoContent,
+  ZVpnProfile,
+  ZVpnProfileList,
+  ZVpnServer,
+  type TCreateCaRequest,
+  type TImportCaRequest,
+  type TVpnProfileInput,
+  type TVpnServerInput,
+} from '@varco/api/contract';
 import type { z } from 'zod';
 import type { AssetQuery, BulkTransition, QueueQuery, RequestListQuery } from './api-types';
 import { isClearingCookie, parseSetCookie } from './session-cookie';
@@ -352,10 +367,22 @@ export function createApiClient(event: RequestEvent) {
       renew: (id: string, body: Omit<TIssueCertificateRequest, 'employeeId' | 'assetId' | 'profileCode'>) =>
         mutate(ZIssueCertificateResponse, { method: 'POST', path: `${certificatePath(id)}/renew`, body }),
       installed: (id: string) => mutate(ZCertificate, { method: 'POST', path: `${certificatePath(id)}/installed` }),
+      createCa: (body: TCreateCaRequest) => mutate(ZCaJob, { method: 'POST', path: '/api/pki/authorities', body }),
+      importCa: (body: TImportCaRequest) => mutate(ZImportedCa, { method: 'POST', path: '/api/pki/authorities/import', body }),
+      caJob: (jobId: string) => call(ZCaJob, { method: 'GET', path: `/api/pki/authorities/jobs/${encodeURIComponent(jobId)}` }),
     },
     vpn: {
       ofEmployee: (employeeId: string) => call(ZEmployeeVpn, { method: 'GET', path: `/api/employees/${encodeURIComponent(employeeId)}/vpn` }),
       servers: () => call(ZVpnServerList, { method: 'GET', path: '/api/vpn/servers' }),
+      profiles: () => call(ZVpnProfileList, { method: 'GET', path: '/api/vpn/profiles' }),
+      saveProfile: (id: string | null, body: TVpnProfileInput) =>
+        mutate(ZVpnProfile, id ? { method: 'PUT', path: vpnPath('profiles', id), body } : { method: 'POST', path: '/api/vpn/profiles', body }),
+      deleteProfile: (id: string) => mutate(ZNoContent, { method: 'DELETE', path: vpnPath('profiles', id) }),
+      nftables: (id: string) => call(ZNftablesExport, { method: 'GET', path: `${vpnPath('profiles', id)}/nftables` }),
+      saveServer: (id: string | null, body: TVpnServerInput) =>
+        mutate(ZVpnServer, id ? { method: 'PUT', path: vpnPath('servers', id), body } : { method: 'POST', path: '/api/vpn/servers', body }),
+      deleteServer: (id: string) => mutate(ZNoContent, { method: 'DELETE', path: vpnPath('servers', id) }),
+      serverExport: (id: string) => call(ZGatewayExport, { method: 'GET', path: `${vpnPath('servers', id)}/export` }),
     },
   };
 }
@@ -364,6 +391,10 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 
 function requestPath(id: string): string {
   return `/api/requests/${encodeURIComponent(id)}`;
+}
+
+function vpnPath(kind: 'profiles' | 'servers', id: string): string {
+  return `/api/vpn/${kind}/${encodeURIComponent(id)}`;
 }
 
 function certificatePath(id: string): string {

@@ -1,4 +1,4 @@
-import { loadOrRaise } from '$lib/server/api-errors';
+import { loadVpnPage } from '$lib/server/vpn-actions';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async (event) => ({ servers: (await loadOrRaise(event, event.locals.api.vpn.servers())).items });
+export const load: PageServerLoad = async (event) => ({ ...(await loadVpnPage(event)), deleted: event.url.searchParams.get('deleted') });
