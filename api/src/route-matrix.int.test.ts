@@ -108,6 +108,7 @@ const MATRIX: Record<string, TCase[]> = {
   'GET /api/directory/runs': [{ label: 'history', request: () => ({ path: '/api/directory/runs' }), expect: only(['admin']) }],
   'GET /api/directory/runs/:id': [{ label: 'an unknown run', request: () => ({ path: '/api/directory/runs/run_0000000000000000' }), expect: only(['admin'], 404) }],
   'POST /api/directory/runs/:id/confirm': [{ label: 'sync not enabled', request: () => ({ path: '/api/directory/runs/run_0000000000000000/confirm', body: { acknowledgedDisables: 0 } }), expect: only(['admin'], 422) }],
+  'POST /api/directory/runs/:id/cancel': [{ label: 'an unknown run', request: () => ({ path: '/api/directory/runs/run_0000000000000000/cancel', body: { reason: null } }), expect: only(['admin'], 404) }],
   // PKI: this app has an active CA and its first CRL. Unknown ids answer 404 past the permission check.
   'GET /api/pki/status': [{ label: 'status', request: () => ({ path: '/api/pki/status' }), expect: only(['hotline', 'itmanager', 'admin']) }],
   'POST /api/pki/crl/publish': [{ label: 'queue a CRL', request: () => ({ path: '/api/pki/crl/publish', body: {} }), expect: only(['admin'], 202) }],

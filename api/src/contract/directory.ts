@@ -66,6 +66,15 @@ export const ZConfirmSyncRun = z
   .meta({ id: 'ConfirmSyncRun' });
 export type TConfirmSyncRun = z.infer<typeof ZConfirmSyncRun>;
 
+export const ZCancelSyncRun = z
+  .object({
+    /** Why the held run is discarded (kept in the run and the audit log). */
+    reason: z.string().trim().max(500).nullable().default(null),
+  })
+  .strict()
+  .meta({ id: 'CancelSyncRun' });
+export type TCancelSyncRun = z.input<typeof ZCancelSyncRun>;
+
 export const ZSyncRunSummary = z
   .object({
     id: z.string(),

@@ -1,7 +1,7 @@
 /**
  * Directory sync through the API with real workers, Redis and slapd (1,000 generated people + one hostile entry):
  * settings without the password, test connection, dry run, sync now, one run at a time, the confirmation screen's
- * action, leavers' checklists, hostile text carried as plain JSON text, and a failure as the console sees it.
+ * action (confirm or discard), leavers' checklists, hostile text carried as plain JSON text, and a failure as the console sees it.
  */
 import { count, eq, inArray } from 'drizzle-orm';
 import { relayOutboxOnce } from '@varco/workers';
@@ -142,6 +142,28 @@ describe('directory sync API', () => {
     expect((await post(stepPath, { status: 'done', note: null }, hotline)).status).toBe(409);
     const [audited] = await t.database.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'deprovisioning.step'));
     expect(audited).toMatchObject({ actorUsername: 'hotline', targetId: kitCase.id });
+  });
+
+  it('a held run can be discarded instead: nobody is disabled, the run is cancelled and audited, and stays so', async () => {
+    await asDirectoryAdmin(slapd, async (client) => {
+      for (const person of staff.slice(60, 120)) await client.del(person.dn);
+    });
+    const before = await employeeCount();
+    const held = await finish((await start({ mode: 'full', dryRun: false })).id);
+    expect(held).toMatchObject({ status: 'awaiting_confirmation' });
+    const path = `/api/directory/runs/${held.id}/cancel`;
+    expect((await post(path, { reason: null }, await t.login('hotline'))).status).toBe(403);
+    expect((await post(path, { reason: 'x'.repeat(501) })).status).toBe(400);
+    expect((await post(path, { reason: null, status: 'succeeded' })).status).toBe(400);
+    expect((await post('/api/directory/runs/run_0000000000000000/cancel', {})).status).toBe(404);
+    const cancelled = await post(path, { reason: '  wrong OU in the filter  ' });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.json()).toMatchObject({ id: held.id, status: 'cancelled', canConfirm: false, failure: { code: 'cancelled' } });
+    expect(await employeeCount()).toBe(before);
+    expect((await post(path, {})).status).toBe(409);
+    expect((await post(`/api/directory/runs/${held.id}/confirm`, { acknowledgedDisables: 60 })).status).toBe(409);
+    const [audited] = await t.database.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'directory.sync-cancelled'));
+    expect(audited).toMatchObject({ actorUsername: 'admin', targetId: held.id, before: { status: 'awaiting_confirmation', pendingDisables: 60 }, after: { status: 'cancelled', reason: 'wrong OU in the filter' } });
   });
 
   it('a directory that stops answering: the run fails, 0 deactivations, the failure is in the run the console shows', async () => {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { confirmSyncRun, DirectorySyncError, getSyncHistoryMarks, getSyncRun, getSyncRunPreview, listSyncRuns, startSyncRun } from '@varco/db';
+import { cancelSyncRun, confirmSyncRun, DirectorySyncError, getSyncHistoryMarks, getSyncRun, getSyncRunPreview, listSyncRuns, startSyncRun } from '@varco/db';
 import { checkDirectoryConnection } from '@varco/workers';
 import { defineRoute, jsonBody, jsonResponse, newRouter } from '../auth/route.js';
 import { actorOf } from '../context.js';
 import { ZIdParam } from '../contract/common.js';
 import {
+  ZCancelSyncRun,
   ZConfirmSyncRun,
   ZConnectionTestResult,
   ZDirectorySettings,
@@ -44,6 +45,12 @@ const confirmRun = defineRoute('directory:manage', {
   method: 'post', path: '/api/directory/runs/{id}/confirm', tags: ['directory'], summary: 'Confirm a run held above the disable limits: it reads the directory again and applies',
   request: { params: ZIdParam('run'), body: jsonBody(ZConfirmSyncRun) },
   responses: { 202: jsonResponse(ZSyncRunDetail, 'Queued again'), 404: refusal('No such run'), 409: refusal('Not awaiting confirmation, or the list changed') },
+});
+
+const cancelRun = defineRoute('directory:manage', {
+  method: 'post', path: '/api/directory/runs/{id}/cancel', tags: ['directory'], summary: 'Discard a run held above the disable limits: nobody is disabled, nothing is applied',
+  request: { params: ZIdParam('run'), body: jsonBody(ZCancelSyncRun) },
+  responses: { 200: jsonResponse(ZSyncRunDetail, 'Cancelled'), 404: refusal('No such run'), 409: refusal('Not awaiting confirmation') },
 });
 
 function toApiError(err: unknown): unknown {
@@ -95,5 +102,13 @@ export function directoryRoutes(deps: TAppDeps) {
         throw toApiError(err);
       });
       return c.json(await detail(id), 202);
+    })
+    .openapi(cancelRun, async (c) => {
+      const { id } = c.req.valid('param');
+      const { reason } = c.req.valid('json');
+      await cancelSyncRun(deps.db, { runId: id, reason: reason || null, actor: actorOf(c.var) }).catch((err: unknown) => {
+        throw toApiError(err);
+      });
+      return c.json(await detail(id), 200);
     });
 }

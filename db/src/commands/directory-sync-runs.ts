@@ -264,3 +264,30 @@ export async function confirmSyncRun(db: Db, params: { runId: string; acknowledg
     throw err;
   }
 }
+
+/**
+ * An admin discards a held run instead of confirming it: nobody is disabled and nothing it planned is applied (a
+ * held run never applied anything). Only a run awaiting confirmation can be cancelled — a running one is the worker's,
+ * a finished one is history. The next run plans afresh from the directory.
+ */
+export async function cancelSyncRun(db: Db, params: { runId: string; reason: string | null; actor: TActor }): Promise<TSyncRun> {
+  return db.transaction(async (tx) => {
+    const [held] = await tx.select().from(directorySyncRuns).where(eq(directorySyncRuns.id, params.runId)).for('update');
+    if (!held) throw new DirectorySyncError('not_found', 'No such directory sync run');
+    if (held.status !== 'awaiting_confirmation') throw new DirectorySyncError('conflict', `This run is ${held.status}, not awaiting confirmation`);
+    const failure = `cancelled: discarded by ${params.actor.username ?? 'an administrator'}, nobody was disabled${params.reason ? ` (${params.reason})` : ''}`;
+    const [run] = await tx
+      .update(directorySyncRuns)
+      .set({ status: 'cancelled', failure: failure.slice(0, 1000), finishedAt: new Date() })
+      .where(and(eq(directorySyncRuns.id, held.id), eq(directorySyncRuns.status, 'awaiting_confirmation')))
+      .returning();
+    await writeAudit(tx, params.actor, {
+      action: 'directory.sync-cancelled',
+      targetType: RUN_TARGET,
+      targetId: held.id,
+      before: { status: held.status, pendingDisables: held.pendingDisables?.length ?? 0 },
+      after: { status: 'cancelled', reason: params.reason },
+    });
+    return run!;
+  });
+}
