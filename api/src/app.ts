@@ -17,7 +17,6 @@ import { employeeRoutes } from './routes/employees.js';
 import { healthRoutes } from './routes/health.js';
 import { pkiRoutes } from './routes/pki.js';
 import { pkiAuthorityRoutes } from './routes/pki-authorities.js';
-import { pkiAuthorityRoutes } from './routes/pki-authorities.js';
 import { pkiPublicRoutes, pkiStatusRoutes } from './routes/pki-status.js';
 import { vpnRoutes } from './routes/vpn.js';
 import { meRoutes } from './routes/me.js';
@@ -59,7 +58,6 @@ export function createApp(deps: TAppDeps) {
     .route('/', deprovisioningRoutes(deps))
     .route('/', pkiRoutes(deps))
     .route('/', pkiStatusRoutes(deps))
-    .route('/', pkiAuthorityRoutes(deps))
     .route('/', pkiAuthorityRoutes(deps))
     .route('/', vpnRoutes(deps))
     .route('/', healthRoutes(deps));
