@@ -2,7 +2,10 @@ import { createPrivateKey } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { schema } from '@varco/db';
 import { createCa, openPrivateKey } from '@varco/workers/pki';
+import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleCreateCa } from '../../../workers/src/jobs/pki/create-ca.handler.js';
+import { createMailer } from '../../../workers/src/mail/mailer.js';
 import { createApp } from '../app.js';
 import { ZError } from '../contract/common.js';
 import { ZCaJob, ZImportedCa, ZPkiStatus } from '../contract/pki.js';
@@ -61,6 +64,19 @@ describe('CA from the console: created by a worker, imported sealed, replacement
     expect(audit.find((row) => row.action === 'ca.create')!.targetId).toBe(after.id);
   });
 
+  it('a creation job delivered again makes no second CA; a job for a CA that was replaced meanwhile makes none', async () => {
+    const before = await activeCa(t);
+    const payload = { name: 'CA doppia consegna', keyType: 'ec-p384' as const, validityDays: 3650, replacesCaId: before.id, requestedBy: { userId: null, username: 'admin', requestId: null } };
+    const ctx = { db: t.database.db, jobId: 'obx_redelivered00000', attemptsMade: 0, progress: async () => {}, mailer: createMailer(null), publicUrl: null, directorySync: null, pki: t.pki };
+    const first = (await handleCreateCa(payload, ctx)) as { caId: string };
+    const again = (await handleCreateCa(payload, ctx)) as { caId: string; replayed: boolean };
+    expect(again).toEqual({ caId: first.caId, replayed: true });
+    expect((await t.database.db.select().from(schema.certificateAuthorities).where(eq(schema.certificateAuthorities.name, payload.name))).length).toBe(1);
+    // Another job that confirmed replacing the CA that is now gone refuses instead of replacing the new one.
+    await expect(handleCreateCa({ ...payload, name: 'CA in ritardo' }, { ...ctx, jobId: 'obx_latecomer0000000' })).rejects.toBeInstanceOf(UnrecoverableError);
+    expect((await activeCa(t)).id).toBe(first.caId);
+  });
+
   it('imports a CA with its key: each refusal has its own code and stores nothing; the key is stored only sealed', async () => {
     const current = await activeCa(t);
     const good = await createCa({ keyType: 'ec-p384', subject: { commonName: 'CA importata', organization: 'Comune', country: 'IT' }, validityDays: 1000 });
@@ -113,6 +129,8 @@ describe('CA from the console: created by a worker, imported sealed, replacement
         headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'CA nuova', keyType: 'rsa-3072', validityDays: 3650, replaceCaId: current.id }),
       });
+      const status = ZPkiStatus.parse(await (await app.request('http://varco.test/api/pki/status', { headers: { cookie: admin.cookie } })).json());
+      expect(status.passphraseProblem?.code).toBe(pki ? 'pki_passphrase_wrong' : 'pki_passphrase_missing');
       expect(res.status).toBe(503);
       const error = ZError.parse(await res.json()).error;
       expect(error.code).toBe('pki_unavailable');
