@@ -6,6 +6,8 @@
  *
  * One redis-server and one PostgreSQL are shared by every test file, exported as TEST_REDIS_URL and
  * TEST_DATABASE_URL (tests create their own databases from it); VARCO_TEST_TMP is a scratch dir for tests.
+ * One SMTP sink runs in this process: TEST_SMTP_URL and TEST_SMTP_API (tests open their own mailbox on it,
+ * ops/src/testing/mailbox.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres, type PostgresServer } from './testing/postgres.js';
 import { startRedis, type RedisServer } from './testing/redis.js';
+import { startSmtpSink, type TSmtpSinkServer } from './testing/smtp-sink.js';
 
 type Status = 'ok' | 'FAILED' | 'interrupted' | 'warning' | 'skipped' | 'not run';
 
@@ -39,7 +42,7 @@ const log = (msg: string) => console.log(`varco: ${msg}`);
 
 let current: ChildProcess | null = null;
 let interrupted: NodeJS.Signals | null = null;
-let servers: { redis?: RedisServer; postgres?: PostgresServer } = {};
+let servers: { redis?: RedisServer; postgres?: PostgresServer; smtp?: TSmtpSinkServer } = {};
 
 async function main(args: string[]): Promise<number> {
   trapSignals();
@@ -65,7 +68,7 @@ async function main(args: string[]): Promise<number> {
 }
 
 function plan(args: string[]): Step[] {
-  const serversStep: Step = { name: 'start redis + postgres', run: startServers };
+  const serversStep: Step = { name: 'start redis + postgres + smtp sink', run: startServers };
   const web: Step = { name: 'build web', run: ['npm', 'run', 'build', '-w', '@varco/web'] };
   // web/tsconfig.json extends .svelte-kit/tsconfig.json, which only exists after a sync; without it vitest cannot
   // transform any file under web/.
@@ -139,20 +142,22 @@ function spawnStep([cmd, ...args]: string[]): Promise<number> {
 
 async function startServers(): Promise<void> {
   // allSettled: if one fails the other must still be stopped (main's finally does that).
-  const [redis, postgres] = await Promise.allSettled([startRedis(), startPostgres()]);
+  const [redis, postgres, smtp] = await Promise.allSettled([startRedis(), startPostgres(), startSmtpSink()]);
   if (redis.status === 'fulfilled') servers.redis = redis.value;
   if (postgres.status === 'fulfilled') servers.postgres = postgres.value;
-  if (redis.status === 'rejected') throw redis.reason;
-  if (postgres.status === 'rejected') throw postgres.reason;
+  if (smtp.status === 'fulfilled') servers.smtp = smtp.value;
+  for (const started of [redis, postgres, smtp]) if (started.status === 'rejected') throw started.reason;
   process.env.TEST_REDIS_URL = servers.redis!.url;
   process.env.TEST_DATABASE_URL = servers.postgres!.url;
-  log(`TEST_REDIS_URL=${servers.redis!.url} TEST_DATABASE_URL=${servers.postgres!.url}`);
+  process.env.TEST_SMTP_URL = servers.smtp!.smtpUrl;
+  process.env.TEST_SMTP_API = servers.smtp!.apiUrl;
+  log(`TEST_REDIS_URL=${servers.redis!.url} TEST_DATABASE_URL=${servers.postgres!.url} TEST_SMTP_URL=${servers.smtp!.smtpUrl}`);
 }
 
 async function stopServers(): Promise<void> {
-  const { redis, postgres } = servers;
+  const { redis, postgres, smtp } = servers;
   servers = {};
-  await Promise.all([redis?.stop(), postgres?.stop()]);
+  await Promise.all([redis?.stop(), postgres?.stop(), smtp?.stop()]);
 }
 
 /**

@@ -1,8 +1,12 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { freePort } from './free-port.js';
 
+/** One message as the sink received it; plain JSON, so tests read it through the sink's HTTP API. */
 export interface TSinkMessage {
+  /** The mailbox: the user name the client authenticated with, `anonymous` without AUTH. */
+  mailbox: string;
   /** Envelope sender (MAIL FROM). */
   from: string;
   /** Envelope recipients (RCPT TO). */
@@ -13,97 +17,70 @@ export interface TSinkMessage {
   text: string;
   /** The decoded HTML part, '' when there is none. */
   html: string;
-  headers: Map<string, unknown>;
-  /** The user name of an AUTH, null when the client did not authenticate. */
-  authUser: string | null;
+  /** Header name (lower case) → parsed value. */
+  headers: Record<string, unknown>;
 }
 
 /**
+ * What a mailbox's client meets (per mailbox, so parallel test files do not disturb each other):
  * - `reject-451`: every RCPT TO gets "451 try again later" (greylisting, a full queue): the client must retry.
  * - `reject-550`: every RCPT TO gets "550 no such user": retrying cannot help.
- * - `down`: the port is closed (connection refused), as during a relay's maintenance.
+ * - `unavailable-421`: the relay answers "421 service not available" and closes the connection (maintenance).
+ * A relay that is down altogether (connection refused) is a closed port: tests point a mailer at one.
  */
-export type TSmtpFailureMode = 'none' | 'reject-451' | 'reject-550' | 'down';
+export const SMTP_FAILURE_MODES = ['none', 'reject-451', 'reject-550', 'unavailable-421'] as const;
+export type TSmtpFailureMode = (typeof SMTP_FAILURE_MODES)[number];
 
-export interface TSmtpSink {
-  port: number;
-  /** smtp://127.0.0.1:PORT, for the mailer's config. */
-  url: string;
-  messages(): TSinkMessage[];
-  /** The first message (already received or arriving within the timeout) that matches. */
-  waitFor(predicate: (message: TSinkMessage) => boolean, timeoutMs: number): Promise<TSinkMessage>;
-  setFailing(mode: TSmtpFailureMode): Promise<void>;
+export interface TSmtpSinkServer {
+  /** smtp://127.0.0.1:PORT — tests put a mailbox name and any password in it (see mailbox.ts). */
+  smtpUrl: string;
+  /** http://127.0.0.1:PORT — GET /mailboxes/<name>/messages, PUT /mailboxes/<name>/failure {mode}. */
+  apiUrl: string;
   stop(): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
-const ATTEMPTS = 5;
+export const ANONYMOUS_MAILBOX = 'anonymous';
 
 /**
- * A real SMTP server on a free loopback port that keeps what it receives, for tests. Plain SMTP only (no
- * STARTTLS, so the client does not try the library's published test certificate); any AUTH is accepted.
+ * One SMTP sink for the whole test run, started by the test command (ops/src/test-runner.ts): a real SMTP server
+ * on a free loopback port that keeps what it receives, sorted into mailboxes by the AUTH user name, and a small
+ * HTTP API to read a mailbox and set its failure mode. Plain SMTP only (no STARTTLS, so the client does not try
+ * the library's published test certificate); any password is accepted.
  */
-export async function startSmtpSink(): Promise<TSmtpSink> {
+export async function startSmtpSink(): Promise<TSmtpSinkServer> {
   const received: TSinkMessage[] = [];
-  const waiters = new Set<() => void>();
-  let mode: TSmtpFailureMode = 'none';
-  const onMessage = (message: TSinkMessage) => {
-    received.push(message);
-    for (const wake of waiters) wake();
-  };
-  const port = await listenOnFreePort(() => mode, onMessage);
-  let server: SMTPServer | null = port.server;
-
+  const modes = new Map<string, TSmtpFailureMode>();
+  const modeOf = (mailbox: string) => modes.get(mailbox) ?? 'none';
+  const smtp = createSink(modeOf, (message) => received.push(message));
+  const smtpPort = await listen(smtp.server, () => smtp.listen(0, HOST));
+  const api = createServer((req, res) => answer(req, res, { received, modes }));
+  const apiPort = await listen(api, () => api.listen(0, HOST));
   return {
-    port: port.port,
-    url: `smtp://${HOST}:${port.port}`,
-    messages: () => [...received],
-    waitFor: (predicate, timeoutMs) => waitForMessage(received, waiters, predicate, timeoutMs),
-    async setFailing(next) {
-      mode = next;
-      if (next === 'down' && server) {
-        await closeServer(server);
-        server = null;
-      } else if (next !== 'down' && !server) {
-        server = createSink(() => mode, onMessage);
-        await listen(server, port.port);
-      }
-    },
+    smtpUrl: `smtp://${HOST}:${smtpPort}`,
+    apiUrl: `http://${HOST}:${apiPort}`,
     async stop() {
-      if (server) await closeServer(server);
-      server = null;
+      await Promise.all([new Promise<void>((resolve) => smtp.close(() => resolve())), new Promise<void>((resolve) => api.close(() => resolve()))]);
     },
   };
 }
 
-async function listenOnFreePort(mode: () => TSmtpFailureMode, onMessage: (message: TSinkMessage) => void) {
-  let lastError: unknown;
-  // The port can be taken between freePort() and our bind: retry with another.
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const server = createSink(mode, onMessage);
-    const port = await freePort();
-    try {
-      await listen(server, port);
-      return { server, port };
-    } catch (err) {
-      lastError = err;
-    }
-  }
-  throw new Error(`smtp sink could not listen: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
-}
-
-function createSink(mode: () => TSmtpFailureMode, onMessage: (message: TSinkMessage) => void): SMTPServer {
+function createSink(modeOf: (mailbox: string) => TSmtpFailureMode, onMessage: (message: TSinkMessage) => void): SMTPServer {
   const server = new SMTPServer({
     logger: false,
     disabledCommands: ['STARTTLS'],
     authOptional: true,
     allowInsecureAuth: true,
     closeTimeout: 200,
-    onAuth: (auth, _session, callback) => callback(null, { user: auth.username ?? 'anonymous' }),
-    onRcptTo(_address, _session, callback) {
-      const current = mode();
-      if (current === 'reject-451') return callback(smtpError(451, '4.3.0 Temporary failure, try again later'));
-      if (current === 'reject-550') return callback(smtpError(550, '5.1.1 No such user here'));
+    onAuth(auth, _session, callback) {
+      const mailbox = auth.username ?? ANONYMOUS_MAILBOX;
+      if (modeOf(mailbox) === 'unavailable-421') return callback(smtpError(421, '4.3.2 Service not available, closing transmission channel'));
+      callback(null, { user: mailbox });
+    },
+    onRcptTo(_address, session, callback) {
+      const mode = modeOf(mailboxOf(session));
+      if (mode === 'reject-451') return callback(smtpError(451, '4.3.0 Temporary failure, try again later'));
+      if (mode === 'reject-550') return callback(smtpError(550, '5.1.1 No such user here'));
       callback();
     },
     onData(stream, session, callback) {
@@ -121,20 +98,22 @@ function createSink(mode: () => TSmtpFailureMode, onMessage: (message: TSinkMess
   return server;
 }
 
+const mailboxOf = (session: SMTPServerSession) => (typeof session.user === 'string' ? session.user : ANONYMOUS_MAILBOX);
+
 async function readMessage(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<TSinkMessage> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
   const parsed = await simpleParser(raw);
   return {
+    mailbox: mailboxOf(session),
     from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
     to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
     raw: raw.toString('utf8'),
     subject: parsed.subject ?? '',
     text: parsed.text ?? '',
     html: parsed.html || '',
-    headers: parsed.headers,
-    authUser: typeof session.user === 'string' ? session.user : null,
+    headers: Object.fromEntries(parsed.headers),
   };
 }
 
@@ -142,47 +121,41 @@ function smtpError(responseCode: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode });
 }
 
-function listen(server: SMTPServer, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    server.server.once('error', onError);
-    server.listen(port, HOST, () => {
-      server.server.off('error', onError);
-      resolve();
+const MAILBOX_PATH = /^\/mailboxes\/([A-Za-z0-9._-]{1,64})\/(messages|failure)$/;
+
+/** The control API: loopback only, for the test processes of this run. */
+function answer(req: IncomingMessage, res: ServerResponse, state: { received: TSinkMessage[]; modes: Map<string, TSmtpFailureMode> }): void {
+  const match = MAILBOX_PATH.exec(new URL(req.url ?? '/', 'http://sink').pathname);
+  const reply = (status: number, body?: unknown) => {
+    res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+    res.end(body === undefined ? undefined : JSON.stringify(body));
+  };
+  if (!match) return reply(404, { error: 'no such path' });
+  const [, mailbox, what] = match as unknown as [string, string, string];
+  if (what === 'messages' && req.method === 'GET') return reply(200, state.received.filter((message) => message.mailbox === mailbox));
+  if (what === 'failure' && req.method === 'PUT') {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const mode = (JSON.parse(body || '{}') as { mode?: string }).mode;
+      if (!SMTP_FAILURE_MODES.includes(mode as TSmtpFailureMode)) return reply(400, { error: `mode must be one of ${SMTP_FAILURE_MODES.join(', ')}` });
+      state.modes.set(mailbox, mode as TSmtpFailureMode);
+      reply(204);
     });
-  });
+    return;
+  }
+  reply(405, { error: 'method not allowed' });
 }
 
-/** Stops listening at once; open sessions are cut after `closeTimeout`. */
-function closeServer(server: SMTPServer): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
-function waitForMessage(
-  received: TSinkMessage[],
-  waiters: Set<() => void>,
-  predicate: (message: TSinkMessage) => boolean,
-  timeoutMs: number,
-): Promise<TSinkMessage> {
+/** Binds (port 0: the kernel picks a free port, no race) and returns the port. */
+function listen(server: Server, start: () => void): Promise<number> {
   return new Promise((resolve, reject) => {
-    const check = () => {
-      const found = received.find(predicate);
-      if (!found) return false;
-      finish();
-      resolve(found);
-      return true;
-    };
-    const timer = setTimeout(() => {
-      finish();
-      const subjects = received.map((m) => `"${m.subject}" → ${m.to.join(', ')}`).join('; ') || 'none';
-      reject(new Error(`no matching message within ${timeoutMs} ms (received: ${subjects})`));
-    }, timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      waiters.delete(wake);
-    };
-    const wake = () => void check();
-    waiters.add(wake);
-    check();
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+    start();
   });
 }

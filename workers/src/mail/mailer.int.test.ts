@@ -1,11 +1,11 @@
 import { UnrecoverableError } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, type TSmtpSink } from '../../../ops/src/testing/smtp-sink.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closedSmtpUrl, openMailbox, type TMailbox } from '../../../ops/src/testing/mailbox.js';
 import { createMailer, MailDisabledError, type TMailer } from './mailer.js';
 
-// A real SMTP dialogue with the test sink: what the workers send is what a relay would receive.
+// A real SMTP dialogue with the sink the test command runs: what the workers send is what a relay would receive.
 describe('mailer', () => {
-  let sink: TSmtpSink;
+  let sink: TMailbox;
   let mailer: TMailer;
   const message = (to: string) => ({
     to,
@@ -14,12 +14,9 @@ describe('mailer', () => {
     html: '<p>Ciao, è pronta.</p>',
   });
 
-  beforeAll(async () => {
-    sink = await startSmtpSink();
+  beforeAll(() => {
+    sink = openMailbox('mailer');
     mailer = createMailer({ smtpUrl: sink.url, from: 'Varco <varco@comune.example.it>' });
-  });
-  afterAll(async () => {
-    await sink?.stop();
   });
 
   it('delivers text and HTML parts, marked as automatic, with a stable Message-ID', async () => {
@@ -31,16 +28,17 @@ describe('mailer', () => {
     // A line holding only "." must survive SMTP's dot-stuffing.
     expect(received.text.trim()).toBe('Ciao, è pronta.\n.\nUna riga con un punto solo sopra.');
     expect(received.html).toContain('<p>Ciao, è pronta.</p>');
-    expect(received.headers.get('auto-submitted')).toBe('auto-generated');
-    expect(received.headers.get('message-id')).toBe('<obx_123@comune.example.it>');
-    expect(received.authUser).toBeNull();
+    expect(received.headers['auto-submitted']).toBe('auto-generated');
+    expect(received.headers['message-id']).toBe('<obx_123@comune.example.it>');
   });
 
   it('authenticates with the credentials in the URL', async () => {
-    const withAuth = createMailer({ smtpUrl: `smtp://varco:s3cret@127.0.0.1:${sink.port}`, from: 'varco@comune.example.it' });
+    // The sink files mail by the AUTH user name: arriving in this mailbox proves the client authenticated as it.
+    const other = openMailbox('varco');
+    const withAuth = createMailer({ smtpUrl: `smtp://${other.name}:s3cret@127.0.0.1:${other.port}`, from: 'varco@comune.example.it' });
     await withAuth.send(message('auth@comune.example.it'));
-    const received = await sink.waitFor((m) => m.to.includes('auth@comune.example.it'), 5000);
-    expect(received.authUser).toBe('varco');
+    expect((await other.waitFor((m) => m.to.includes('auth@comune.example.it'), 5000)).mailbox).toBe(other.name);
+    expect((await sink.messages()).filter((m) => m.to.includes('auth@comune.example.it'))).toHaveLength(0);
   });
 
   it('refuses to send when no SMTP server is configured, with an error jobs can recognise', async () => {
@@ -49,7 +47,7 @@ describe('mailer', () => {
     await expect(disabled.send(message('x@comune.example.it'))).rejects.toBeInstanceOf(MailDisabledError);
   });
 
-  it('treats greylisting and a closed port as temporary, an unknown mailbox as permanent', async () => {
+  it('treats greylisting, an unavailable relay and a closed port as temporary, an unknown mailbox as permanent', async () => {
     try {
       await sink.setFailing('reject-451');
       const greylisted = await mailer.send(message('later@comune.example.it')).catch((err: unknown) => err);
@@ -61,16 +59,23 @@ describe('mailer', () => {
       const unknown = await mailer.send(message('nobody@comune.example.it')).catch((err: unknown) => err);
       expect(unknown).toBeInstanceOf(UnrecoverableError);
 
-      await sink.setFailing('down');
-      const started = Date.now();
-      const down = await mailer.send(message('down@comune.example.it')).catch((err: unknown) => err);
+      await sink.setFailing('unavailable-421');
+      const unavailable = await mailer.send(message('maintenance@comune.example.it')).catch((err: unknown) => err);
+      expect(unavailable).toBeInstanceOf(Error);
+      expect(unavailable).not.toBeInstanceOf(UnrecoverableError);
+      expect((unavailable as Error).message).toContain('421');
+
+      // Nobody listening at all: refused at once (no timeout to wait out), and retried later.
+      const closed = createMailer({ smtpUrl: await closedSmtpUrl(), from: 'varco@comune.example.it' });
+      const down = await closed.send(message('down@comune.example.it')).catch((err: unknown) => err);
       expect(down).toBeInstanceOf(Error);
       expect(down).not.toBeInstanceOf(UnrecoverableError);
-      expect(Date.now() - started).toBeLessThan(5000);
+      expect((down as Error & { code?: string }).code).toBe('ESOCKET');
+      expect((down as Error).message).toContain('ECONNREFUSED');
     } finally {
       await sink.setFailing('none');
     }
-    expect(sink.messages().filter((m) => /later|nobody|down/.test(m.to.join()))).toHaveLength(0);
+    expect((await sink.messages()).filter((m) => /later|nobody|maintenance|down/.test(m.to.join()))).toHaveLength(0);
     await mailer.send(message('back@comune.example.it'));
     await sink.waitFor((m) => m.to.includes('back@comune.example.it'), 5000);
   });
