@@ -48,9 +48,10 @@ describe('templateForAction', () => {
     }
   });
 
-  it('sends new requests to the manager and every later step to the employee', () => {
+  it('sends new requests to the manager, requests waiting for HR to HR, and every later step to the employee', () => {
     expect(RECIPIENT_OF.submitted).toBe('manager');
-    for (const template of TEMPLATES.filter((t) => t !== 'submitted')) expect(RECIPIENT_OF[template]).toBe('employee');
+    expect(RECIPIENT_OF.awaiting_hr).toBe('hr');
+    for (const template of TEMPLATES.filter((t) => t !== 'submitted' && t !== 'awaiting_hr')) expect(RECIPIENT_OF[template]).toBe('employee');
   });
 });
 
@@ -73,6 +74,7 @@ describe('renderRequestMail', () => {
   });
 
   it.each([
+    ['awaiting_hr', "Richiesta R-2026-000123 di Mario Rossi: conferma dell'accesso VPN", 'Request R-2026-000123 from Mario Rossi: VPN access to confirm'],
     ['approved', 'Richiesta R-2026-000123 approvata', 'Request R-2026-000123 approved'],
     ['rejected', 'Richiesta R-2026-000123 respinta', 'Request R-2026-000123 rejected'],
     ['ready_for_installation', "La tua dotazione è pronta per l'installazione (R-2026-000123)", 'Your equipment is ready for installation (R-2026-000123)'],
@@ -144,8 +146,9 @@ describe('helpers', () => {
 });
 
 describe('templates for HR confirmation', () => {
-  it('tells the employee "approved" only once HR has confirmed a VPN request', () => {
-    expect(templateForAction('approve', 'awaiting_hr')).toBeNull();
+  it('tells HR when the manager approved a VPN request, and the employee "approved" only once HR has confirmed', () => {
+    expect(templateForAction('approve', 'awaiting_hr')).toBe('awaiting_hr');
+    expect(RECIPIENT_OF[templateForAction('approve', 'awaiting_hr')!]).toBe('hr');
     expect(templateForAction('hr-confirm', 'approved')).toBe('approved');
     expect(templateForAction('approve', 'approved')).toBe('approved');
   });

@@ -4,7 +4,7 @@
  * from users, so every value is escaped in the HTML part and kept on one line in the subject.
  */
 export type TMailLocale = 'it' | 'en';
-export type TRequestMailTemplate = 'submitted' | 'approved' | 'rejected' | 'ready_for_installation' | 'installed';
+export type TRequestMailTemplate = 'submitted' | 'awaiting_hr' | 'approved' | 'rejected' | 'ready_for_installation' | 'installed';
 
 /** The workflow actions that mail someone; every other action (create, cancel, close…) sends nothing. */
 const TEMPLATE_FOR_ACTION: Readonly<Record<string, TRequestMailTemplate>> = {
@@ -16,9 +16,11 @@ const TEMPLATE_FOR_ACTION: Readonly<Record<string, TRequestMailTemplate>> = {
   'mark-installed': 'installed',
 };
 
-/** A new request goes to whoever must approve it; every later step concerns the employee. */
-export const RECIPIENT_OF: Readonly<Record<TRequestMailTemplate, 'manager' | 'employee'>> = {
+/** A new request goes to whoever must approve it, a VPN request the manager approved to HR (when HR confirms VPN
+ * access); every later step concerns the employee. */
+export const RECIPIENT_OF: Readonly<Record<TRequestMailTemplate, 'manager' | 'hr' | 'employee'>> = {
   submitted: 'manager',
+  awaiting_hr: 'hr',
   approved: 'employee',
   rejected: 'employee',
   ready_for_installation: 'employee',
@@ -26,8 +28,9 @@ export const RECIPIENT_OF: Readonly<Record<TRequestMailTemplate, 'manager' | 'em
 };
 
 export function templateForAction(action: string, toStatus: string | null = null): TRequestMailTemplate | null {
-  // The manager's approval of a VPN request that HR must still confirm is not "approved" yet for the employee.
-  if (action === 'approve' && toStatus === 'awaiting_hr') return null;
+  // The manager's approval of a VPN request that HR must still confirm is not "approved" yet for the employee:
+  // it is HR's turn, and they are the ones told.
+  if (action === 'approve' && toStatus === 'awaiting_hr') return 'awaiting_hr';
   return Object.hasOwn(TEMPLATE_FOR_ACTION, action) ? TEMPLATE_FOR_ACTION[action]! : null;
 }
 
@@ -122,6 +125,15 @@ const IT: TCopy = {
     ...note('Nota del dipendente', v.comment),
     action: 'Apri la richiesta per approvarla o respingerla',
   }),
+  awaiting_hr: (v) => ({
+    subject: `Richiesta ${v.number} di ${v.employee}: conferma dell'accesso VPN`,
+    paragraphs: [
+      `Il responsabile ha approvato${v.by} la richiesta di dotazione ${v.number} di ${v.employee}: ${v.kinds}.`,
+      "L'accesso VPN attende la conferma dell'Ufficio Risorse Umane.",
+    ],
+    ...note('Nota del responsabile', v.comment),
+    action: 'Apri la richiesta per confermarla o respingerla',
+  }),
   approved: (v) => ({
     subject: `Richiesta ${v.number} approvata`,
     paragraphs: [
@@ -158,6 +170,15 @@ const EN: TCopy = {
     paragraphs: [`${v.employee} has submitted equipment request ${v.number}: ${v.kinds}.`, 'The request is waiting for your approval.'],
     ...note("Employee's note", v.comment),
     action: 'Open the request to approve or reject it',
+  }),
+  awaiting_hr: (v) => ({
+    subject: `Request ${v.number} from ${v.employee}: VPN access to confirm`,
+    paragraphs: [
+      `The manager has approved${v.by} equipment request ${v.number} from ${v.employee}: ${v.kinds}.`,
+      'The VPN access is waiting for confirmation by Human Resources.',
+    ],
+    ...note("Manager's note", v.comment),
+    action: 'Open the request to confirm or reject it',
   }),
   approved: (v) => ({
     subject: `Request ${v.number} approved`,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { schema, type Db } from '@varco/db';
 import type { TMailLocale } from '../../mail/templates.js';
@@ -75,4 +75,23 @@ async function localesOf(db: Db, employeeIds: string[]): Promise<Map<string, TMa
   const locales = new Map<string, TMailLocale>();
   for (const row of rows) if (row.employeeId) locales.set(row.employeeId, row.locale);
   return locales;
+}
+
+/**
+ * Who confirms VPN access for HR: enabled accounts with the `hr` role, with the e-mail address of their employee
+ * record and the language of their account. The request's own employee is left out (nobody confirms their own).
+ */
+export async function loadHrRecipients(db: Db, params: { exceptEmployeeId: string }): Promise<TMailPerson[]> {
+  const rows = await db
+    .select({ employeeId: employees.id, firstName: employees.firstName, lastName: employees.lastName, email: employees.email, locale: users.locale })
+    .from(users)
+    .innerJoin(employees, eq(employees.id, users.employeeId))
+    .where(and(sql`'hr' = any(${users.roles})`, eq(users.disabled, false), eq(employees.active, true), ne(employees.id, params.exceptEmployeeId)))
+    .orderBy(asc(employees.lastName), asc(employees.firstName));
+  const people = new Map<string, TMailPerson>();
+  // One mail per person, even with several accounts (a local and a directory one) for the same employee.
+  for (const row of rows) {
+    people.set(row.employeeId, { id: row.employeeId, name: `${row.firstName} ${row.lastName}`, email: row.email?.trim() || null, locale: row.locale });
+  }
+  return [...people.values()];
 }
