@@ -69,6 +69,31 @@ describe('directory sync console', () => {
     expect(problems).toEqual([]);
   });
 
+  it('a held sync can be discarded in two steps: nobody is disabled, the run shows as cancelled', async () => {
+    const { page, problems } = await newPage(harness);
+    await signIn(page, 'admin');
+    await page.goto('/directory');
+    await page.getByRole('button', { name: 'Sincronizza ora' }).click();
+    await page.waitForURL(/\/directory\/runs\/run_/);
+    await expect.poll(() => page.getByRole('heading', { name: 'Conferma delle disattivazioni' }).count(), { timeout: 30_000 }).toBe(1);
+    await page.getByRole('link', { name: 'Scarta questa sincronizzazione…' }).click();
+    await page.waitForURL(/discard=1/);
+    await page.getByLabel('Motivo (facoltativo, resta nel registro delle attività)').fill('Filtro sbagliato <b>');
+    await expectNoSeriousA11yViolations(harness, page);
+    await page.getByRole('button', { name: 'Scarta la sincronizzazione' }).click();
+    await page.waitForURL((url) => !url.search.includes('discard'), { timeout: 30_000 }).catch(async (err: unknown) => {
+      await screenshot(page, 'directory-discard-failed');
+      throw err;
+    });
+    await expect.poll(() => page.getByText('Annullata').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Scartata da un amministratore: nessuno è stato disattivato.').count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Conferma delle disattivazioni' }).count()).toBe(0);
+    await screenshot(page, 'directory-discarded');
+    await page.goto('/employees?q=zed');
+    expect(await page.getByText(`Zed ${HOSTILE}`, { exact: false }).count()).toBe(0); // the discarded run created nobody either
+    expect(problems).toEqual([]);
+  });
+
   it('sync now stops for confirmation (live, without reloading); the two-step confirmation applies it', async () => {
     const { page, problems } = await newPage(harness);
     await signIn(page, 'admin');

@@ -37,6 +37,7 @@ import {
   ZDirectorySettings,
   ZSyncRunDetail,
   ZSyncRunPage,
+  type TCancelSyncRun,
   type TConfirmSyncRun,
   type TDeprovisioningListQuery,
   type TMarkStepRequest,
@@ -310,6 +311,8 @@ export function createApiClient(event: RequestEvent) {
       run: (id: string) => call(ZSyncRunDetail, { method: 'GET', path: `/api/directory/runs/${encodeURIComponent(id)}` }),
       confirmRun: (id: string, body: TConfirmSyncRun) =>
         mutate(ZSyncRunDetail, { method: 'POST', path: `/api/directory/runs/${encodeURIComponent(id)}/confirm`, body }),
+      cancelRun: (id: string, body: TCancelSyncRun) =>
+        mutate(ZSyncRunDetail, { method: 'POST', path: `/api/directory/runs/${encodeURIComponent(id)}/cancel`, body }),
     },
     deprovisioning: {
       list: (query: TDeprovisioningListQuery) =>

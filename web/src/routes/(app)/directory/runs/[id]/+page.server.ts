@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { resolve } from '$app/paths';
-import { ZConfirmSyncRun, ZIdParam } from '@varco/api/contract';
+import { ZCancelSyncRun, ZConfirmSyncRun, ZIdParam } from '@varco/api/contract';
 import { translate } from '$lib/i18n/translate';
 import { actionFailure, invalidForm, loadOrRaise } from '$lib/server/api-errors';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -20,8 +20,14 @@ function runId(event: RequestEvent | Parameters<PageServerLoad>[0]): string {
 export const load: PageServerLoad = async (event) => {
   event.depends(RUN_DEPENDENCY);
   const run = await loadOrRaise(event, event.locals.api.directory.run(runId(event)));
-  // Step two of the confirmation is its own view (?confirm=1): reaching the button takes two deliberate actions.
-  return { run, confirming: run.canConfirm && event.url.searchParams.get('confirm') === '1' };
+  // Step two of the confirmation — or of discarding the run — is its own view (?confirm=1, ?discard=1): reaching
+  // either button takes two deliberate actions.
+  const held = run.status === 'awaiting_confirmation';
+  return {
+    run,
+    confirming: run.canConfirm && event.url.searchParams.get('confirm') === '1',
+    discarding: held && event.url.searchParams.get('discard') === '1',
+  };
 };
 
 export const actions: Actions = {
@@ -36,6 +42,18 @@ export const actions: Actions = {
     if (!parsed.success) return invalidForm(event, { understood: translate(locale, 'directory.confirm.error.changed') }, undefined);
     try {
       await event.locals.api.directory.confirmRun(id, parsed.data);
+    } catch (err) {
+      return actionFailure(event, err, { values: undefined });
+    }
+    redirect(303, resolve('/(app)/directory/runs/[id]', { id }));
+  },
+  discard: async (event) => {
+    const id = runId(event);
+    const form = await event.request.formData();
+    const parsed = ZCancelSyncRun.safeParse({ reason: String(form.get('reason') ?? '') || null });
+    if (!parsed.success) return invalidForm(event, { reason: translate(event.locals.locale, 'directory.discard.error.reason') }, undefined);
+    try {
+      await event.locals.api.directory.cancelRun(id, parsed.data);
     } catch (err) {
       return actionFailure(event, err, { values: undefined });
     }
