@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { jobRuns } from '../schema/index.js';
@@ -13,18 +13,19 @@ export async function claimJobRun(
   db: Db,
   params: { jobName: string; key: string; payload: unknown },
 ): Promise<{ run: TJobRun; alreadyDone: boolean }> {
-  await db
-    .insert(jobRuns)
-    .values({ id: newId('run'), jobName: params.jobName, key: params.key, payload: params.payload })
-    .onConflictDoNothing({ target: [jobRuns.jobName, jobRuns.key] });
+  // One statement (every tracked job starts here, so a round trip counts): a new row starts running at attempt 1;
+  // an existing one counts another attempt unless it already succeeded.
   const [run] = await db
-    .update(jobRuns)
-    .set({
-      status: sql`case when ${jobRuns.status} = 'succeeded' then 'succeeded' else 'running' end`,
-      attempts: sql`${jobRuns.attempts} + case when ${jobRuns.status} = 'succeeded' then 0 else 1 end`,
-      startedAt: sql`coalesce(${jobRuns.startedAt}, now())`,
+    .insert(jobRuns)
+    .values({ id: newId('run'), jobName: params.jobName, key: params.key, payload: params.payload, status: 'running', attempts: 1, startedAt: sql`now()` })
+    .onConflictDoUpdate({
+      target: [jobRuns.jobName, jobRuns.key],
+      set: {
+        status: sql`case when ${jobRuns.status} = 'succeeded' then 'succeeded' else 'running' end`,
+        attempts: sql`${jobRuns.attempts} + case when ${jobRuns.status} = 'succeeded' then 0 else 1 end`,
+        startedAt: sql`coalesce(${jobRuns.startedAt}, now())`,
+      },
     })
-    .where(and(eq(jobRuns.jobName, params.jobName), eq(jobRuns.key, params.key)))
     .returning();
   if (!run) throw new Error(`job run ${params.jobName}/${params.key} vanished`);
   return { run, alreadyDone: run.status === 'succeeded' && run.finishedAt !== null };
