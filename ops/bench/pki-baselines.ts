@@ -4,14 +4,16 @@
  */
 // @peculiar/x509 resolves its algorithms through tsyringe, which needs this polyfill loaded first.
 import 'reflect-metadata';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash, sign, webcrypto, type KeyObject } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import * as x509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import forge from 'node-forge';
 import * as pkijs from 'pkijs';
+import { generateOneTimePassword, generateSerial, type TCaSigner, type TStationKeyType } from '../../workers/src/pki/index.js';
 
 // Node's WebCrypto; the libraries' typings name the DOM types, which this Node-only project does not load.
 type CryptoKey = webcrypto.CryptoKey;
@@ -203,4 +205,29 @@ export function prepareOpensslCa(dir: string, caCertificatePem: string, caKey: K
 export function runOpenssl(args: string[], cwd?: string): void {
   const result = spawnSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr.toString().slice(0, 500)}`);
+}
+
+const execFileAsync = promisify(execFile);
+
+/** easy-rsa style: one openssl process per key, request, signature and PKCS#12 (files in `caDir`). */
+export async function opensslBundle(caDir: string, keyType: TStationKeyType, i: number): Promise<void> {
+  const base = join(caDir, `b${i}`);
+  const keyArgs = keyType === 'rsa-2048' ? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'] : ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+  await execFileAsync('openssl', ['genpkey', ...keyArgs, '-out', `${base}.key`]);
+  await execFileAsync('openssl', ['req', '-new', '-key', `${base}.key`, '-subj', `/CN=emp_${i}`, '-out', `${base}.csr`]);
+  await execFileAsync('openssl', [
+    'x509', '-req', '-in', `${base}.csr`, '-CA', join(caDir, 'ca.pem'), '-CAkey', join(caDir, 'ca.key'), '-set_serial', `0x${generateSerial().hex}`,
+    '-days', '730', '-sha384', '-extfile', join(caDir, 'ext.cnf'), '-extensions', 'station', '-out', `${base}.pem`,
+  ]);
+  await execFileAsync('openssl', ['pkcs12', '-export', '-inkey', `${base}.key`, '-in', `${base}.pem`, '-certfile', join(caDir, 'ca.pem'), '-passout', `pass:${generateOneTimePassword()}`, '-out', `${base}.p12`]);
+}
+
+/** The CA files and station extensions `opensslBundle` needs, under `workDir`/easy-rsa. */
+export function prepareOpensslStationCa(workDir: string, ca: TCaSigner): string {
+  const caDir = join(workDir, 'easy-rsa');
+  rmSync(caDir, { recursive: true, force: true });
+  prepareOpensslCa(caDir, ca.certificatePem, ca.privateKey, []);
+  const extensions = ['[ station ]', 'basicConstraints = critical, CA:FALSE', 'keyUsage = critical, digitalSignature', 'extendedKeyUsage = clientAuth', 'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = keyid', ''];
+  writeFileSync(join(caDir, 'ext.cnf'), extensions.join('\n'));
+  return caDir;
 }
