@@ -50,11 +50,18 @@ export interface TErrorDetail {
   message: string;
 }
 
+/** A rule's refusal as a stable code with parameters (kit request workflow), for clients that translate. */
+export interface TErrorReason {
+  reason: string;
+  params: Record<string, string | number>;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly code: TErrorCode,
     message: string,
     readonly details?: TErrorDetail[],
+    readonly refusal?: TErrorReason | null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -70,6 +77,11 @@ export function validationError(error: z.ZodError): ApiError {
   return new ApiError('validation_failed', first ? `Invalid ${first.path}: ${first.message}` : 'Invalid input', details);
 }
 
+/** The refusal of an error as the fields of a bulk answer's entry (nothing when the error has none). */
+export function refusalFields(err: ApiError): Partial<TErrorReason> {
+  return err.refusal ? { reason: err.refusal.reason, params: err.refusal.params } : {};
+}
+
 export function errorBody(err: ApiError, requestId: string) {
   return {
     error: {
@@ -77,6 +89,7 @@ export function errorBody(err: ApiError, requestId: string) {
       message: err.message,
       requestId,
       ...(err.details ? { details: err.details } : {}),
+      ...refusalFields(err),
     },
   };
 }

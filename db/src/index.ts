@@ -14,6 +14,7 @@ export * from './queries/audit.js';
 export * as schema from './schema/index.js';
 export { seedDemoData, DEMO_LOGINS, DEMO_PASSWORD, type TDemoLogin } from './seed/demo.js';
 export * from './domain/request-workflow.js';
+export * from './domain/workflow-refusals.js';
 export * from './commands/kit-requests.js';
 export * from './commands/assets.js';
 export * from './queries/kit-requests.js';

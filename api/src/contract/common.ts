@@ -17,6 +17,10 @@ export const ZError = z
       message: z.string(),
       requestId: z.string(),
       details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      /** Why a rule refused (kit request workflow: `own-request`, `illegal-transition`…), stable for translation. */
+      reason: z.string().optional(),
+      /** The reason's parameters: codes (states, kinds, boxes) rather than words. */
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     }),
   })
   .meta({ id: 'Error' });

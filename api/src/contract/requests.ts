@@ -79,6 +79,8 @@ export const ZRequestDetail = ZRequestSummary.extend({
   actions: z.array(ZRequestAction),
   /** Why the rules would refuse it (empty when allowed); shown to approvers before they decide. */
   eligibilityProblems: z.array(z.string()),
+  /** The same problems as codes with parameters (`profile-not-remote {profile}`…), for clients that translate. */
+  eligibilityReasons: z.array(z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) })),
   acceptance: z.unknown().nullable(),
 }).meta({ id: 'RequestDetail' });
 export type TRequestDetail = z.infer<typeof ZRequestDetail>;
@@ -134,6 +136,12 @@ export const ZAssigneeRequest = z
   .strict()
   .meta({ id: 'AssigneeRequest' });
 
+/** A per-request refusal in a bulk answer, as in the error shape: a stable reason with parameters (see ZError). */
+const ZRefusalFields = {
+  reason: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+};
+
 export const ZBulkTransition = z
   .object({
     requestIds: z.array(z.string().regex(/^req_[0-9a-z]{10,32}$/)).min(1).max(200),
@@ -146,7 +154,7 @@ export const ZBulkResult = z
   .object({
     done: z.number().int(),
     failed: z.number().int(),
-    results: z.array(z.object({ requestId: z.string(), ok: z.boolean(), code: z.string().optional(), message: z.string().optional() })),
+    results: z.array(z.object({ requestId: z.string(), ok: z.boolean(), code: z.string().optional(), message: z.string().optional(), ...ZRefusalFields })),
   })
   .meta({ id: 'BulkResult' });
 
@@ -191,6 +199,7 @@ export const ZBulkCertificateResult = z
     replayed: z.boolean(),
     code: z.string().optional(),
     message: z.string().optional(),
+    ...ZRefusalFields,
   })
   .meta({ id: 'BulkCertificateResult' });
 export const ZBulkCertificatesResult = z

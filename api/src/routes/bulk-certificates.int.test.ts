@@ -68,8 +68,8 @@ describe.each(testDatabaseKinds())('bulk station certificates on %s', (kind) => 
     const byRequest = (result: TBulkCertificatesResult, id: string) => result.results.filter((entry) => entry.requestId === id);
     expect(byRequest(first, vpnOnly.id)).toEqual([expect.objectContaining({ ok: true, replayed: false, number: vpnOnly.number, itemId: vpnOnly.items[0]!.id })]);
     expect(byRequest(first, withLaptop.id)).toHaveLength(1);
-    expect(byRequest(first, noVpn.id)).toEqual([expect.objectContaining({ ok: false, itemId: null, code: 'unprocessable', certificateId: null })]);
-    expect(byRequest(first, notApproved.id)).toEqual([expect.objectContaining({ ok: false, code: 'conflict', oneTimePassword: null })]);
+    expect(byRequest(first, noVpn.id)).toEqual([expect.objectContaining({ ok: false, itemId: null, code: 'unprocessable', reason: 'no-vpn-item', certificateId: null })]);
+    expect(byRequest(first, notApproved.id)).toEqual([expect.objectContaining({ ok: false, code: 'conflict', reason: 'certificate-only-in-fulfilment', oneTimePassword: null })]);
     const issued = first.results.filter((entry) => entry.ok);
     for (const entry of issued) expect(entry.oneTimePassword).toMatch(/\S{12,}/);
     const certificateIds = issued.map((entry) => entry.certificateId!);

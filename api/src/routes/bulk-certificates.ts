@@ -5,7 +5,7 @@ import { defineRoute, jsonBody, jsonResponse, newRouter } from '../auth/route.js
 import { actorOf } from '../context.js';
 import { formatRequestNumber, ZBulkCertificates, ZBulkCertificatesResult } from '../contract/requests.js';
 import type { TAppDeps } from '../deps.js';
-import { ApiError } from '../errors.js';
+import { ApiError, refusalFields } from '../errors.js';
 import { readyPki, toPkiApiError } from '../services/pki.js';
 import { issuanceAnswer, issuanceParams } from './pki.js';
 
@@ -38,7 +38,7 @@ export function bulkCertificateRoutes(deps: TAppDeps) {
       };
       const vpnItems = found?.items.filter(({ item }) => item.kind === 'vpn') ?? [];
       if (!found) results.push({ ...base, itemId: null, ok: false, code: 'not_found', message: 'No such request' });
-      else if (vpnItems.length === 0) results.push({ ...base, itemId: null, ok: false, code: 'unprocessable', message: 'This request has no VPN item' });
+      else if (vpnItems.length === 0) results.push({ ...base, itemId: null, ok: false, code: 'unprocessable', message: 'This request has no VPN item', reason: 'no-vpn-item', params: {} });
       for (const { item } of vpnItems) results.push({ ...base, itemId: item.id, ...(await issueOne(deps, { requestId, itemId: item.id, keyType: input.keyType, user: workflowUserOf(user), actor: actorOf(c.var) })) });
     }
     const done = results.filter((result) => result.ok).length;
@@ -47,7 +47,7 @@ export function bulkCertificateRoutes(deps: TAppDeps) {
 
 }
 
-type TIssueOutcome = Pick<TResult, 'ok' | 'certificateId' | 'oneTimePassword' | 'replayed' | 'code' | 'message'>;
+type TIssueOutcome = Pick<TResult, 'ok' | 'certificateId' | 'oneTimePassword' | 'replayed' | 'code' | 'message' | 'reason' | 'params'>;
 
 /** One item, issued exactly as the request page's single issuance does it (the item's own key `item:<id>`). */
 async function issueOne(deps: TAppDeps, params: Pick<TItemCertificateParams, 'requestId' | 'itemId' | 'user' | 'actor'> & { keyType: 'ec-p256' | 'rsa-2048' }): Promise<TIssueOutcome> {
@@ -59,6 +59,6 @@ async function issueOne(deps: TAppDeps, params: Pick<TItemCertificateParams, 're
   } catch (err) {
     const apiError = toPkiApiError(err);
     if (!(apiError instanceof ApiError)) throw err;
-    return { ok: false, certificateId: null, oneTimePassword: null, replayed: false, code: apiError.code, message: apiError.message };
+    return { ok: false, certificateId: null, oneTimePassword: null, replayed: false, code: apiError.code, message: apiError.message, ...refusalFields(apiError) };
   }
 }

@@ -6,7 +6,7 @@ import { actorOf } from '../context.js';
 import { ZIdParam } from '../contract/common.js';
 import { ZAssigneeRequest, ZBulkResult, ZBulkTransition, ZRequestDetail, ZRequestReports } from '../contract/requests.js';
 import type { TAppDeps } from '../deps.js';
-import { ApiError } from '../errors.js';
+import { ApiError, refusalFields } from '../errors.js';
 import { requestDetail, toApiError } from './requests.js';
 
 
@@ -49,7 +49,7 @@ export function requestOperationRoutes(deps: TAppDeps) {
         } catch (err) {
           const apiError = toApiError(err);
           if (!(apiError instanceof ApiError)) throw err;
-          results.push({ requestId, ok: false, code: apiError.code, message: apiError.message });
+          results.push({ requestId, ok: false, code: apiError.code, message: apiError.message, ...refusalFields(apiError) });
         }
       }
       return c.json({ done: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results }, 200);

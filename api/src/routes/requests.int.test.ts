@@ -80,6 +80,8 @@ describe.each(testDatabaseKinds())('kit request workflow on %s', (kind) => {
 
   it('refuses every illegal step and wrong role with a clear 4xx, changing nothing (state, audit, outbox, timeline)', async () => {
     const request = await newRequest(['webcam']);
+    const draftApproval = ZError.parse(await (await step(employee, request.id, { action: 'approve' })).json()).error;
+    expect(draftApproval).toMatchObject({ code: 'conflict', reason: 'illegal-transition', params: { status: 'draft', action: 'approve' } });
     const attempts: [TTestSession, Record<string, unknown>, number, string][] = [
       [employee, { action: 'approve' }, 409, 'conflict'], // draft cannot be approved
       [hotline, { action: 'accept' }, 409, 'conflict'],
@@ -113,7 +115,8 @@ describe.each(testDatabaseKinds())('kit request workflow on %s', (kind) => {
     await step(manager, own.id, { action: 'submit' });
     const res = await step(manager, own.id, { action: 'approve' });
     expect(res.status).toBe(403);
-    expect(ZError.parse(await res.json()).error.message).toMatch(/own request/);
+    // The English rule for API clients, and a stable reason the console translates.
+    expect(ZError.parse(await res.json()).error).toMatchObject({ message: expect.stringMatching(/own request/), reason: 'own-request', params: {} });
   });
 
   it('a double click on approve makes one transition and one job', async () => {
@@ -152,8 +155,11 @@ describe.each(testDatabaseKinds())('kit request workflow on %s', (kind) => {
     const admin = await t.login('admin');
     const refused = await step(admin, request.id, { action: 'approve' });
     expect(refused.status).toBe(422);
-    expect(ZError.parse(await refused.json()).error.message).toMatch(/override/);
-    expect((await step(admin, request.id, { action: 'approve', override: true })).status).toBe(400);
+    expect(ZError.parse(await refused.json()).error).toMatchObject({ message: expect.stringMatching(/override/), reason: 'not-eligible', params: { problems: 'profile-not-remote' } });
+    expect(submitted.eligibilityReasons).toEqual([{ code: 'profile-not-remote', params: { profile: expect.any(String) } }]);
+    const noNote = await step(admin, request.id, { action: 'approve', override: true });
+    expect(noNote.status).toBe(400);
+    expect(ZError.parse(await noNote.json()).error.reason).toBe('override-needs-note');
     const approved = await detailOf(await step(admin, request.id, { action: 'approve', override: true, comment: 'Deroga del Direttore per reperibilità' }));
     expect(approved).toMatchObject({ status: 'approved', eligibilityOverride: true });
     const [entry] = await t.database.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'request.approve')).orderBy(schema.auditLog.id);

@@ -10,6 +10,7 @@ import {
   relationOf,
   transitionKitRequest,
   WorkflowError,
+  type TRequestKind,
   type TRequestStatus,
 } from '@varco/db';
 import { requestScopeOf, workflowUserOf } from '../auth/request-scope.js';
@@ -43,7 +44,13 @@ const transition = defineRoute('requests:act', {
 export function toApiError(err: unknown): unknown {
   if (!(err instanceof WorkflowError)) return err;
   const code = { not_found: 'not_found', illegal_transition: 'conflict', conflict: 'conflict', forbidden: 'forbidden', comment_required: 'validation_failed', not_eligible: 'unprocessable' } as const;
-  return new ApiError(code[err.code], err.message);
+  return new ApiError(code[err.code], err.message, undefined, err.refusal);
+}
+
+/** The rules' verdict while a decision is pending: English sentences (API clients) and the codes the console translates. */
+async function eligibilityView(deps: TAppDeps, status: TRequestStatus, employeeId: string, kinds: TRequestKind[]) {
+  const problems = status === 'submitted' || status === 'draft' ? await eligibilityProblems(deps.db, { employeeId, kinds }) : [];
+  return { eligibilityProblems: problems.map((problem) => problem.message), eligibilityReasons: problems.map(({ code, params }) => ({ code, params })) };
 }
 
 export async function requestDetail(deps: TAppDeps, user: Parameters<typeof requestScopeOf>[0], id: string) {
@@ -73,7 +80,7 @@ export async function requestDetail(deps: TAppDeps, user: Parameters<typeof requ
     events: found.events.map((event) => ({ at: event.at.toISOString(), actorName: event.actorName, action: event.action, fromStatus: event.fromStatus, toStatus: event.toStatus, comment: event.comment })),
     holder: HOLDER[status],
     actions: availableActions(status, relation),
-    eligibilityProblems: status === 'submitted' || status === 'draft' ? await eligibilityProblems(deps.db, { employeeId: found.employee.id, kinds }) : [],
+    ...(await eligibilityView(deps, status, found.employee.id, kinds)),
     acceptance: found.request.acceptance ?? null,
   });
 }

@@ -56,10 +56,10 @@ export function toPkiApiError(err: unknown): unknown {
       not_renewable: 'conflict',
       not_installable: 'conflict',
     };
-    return new ApiError(code[err.code], err.message);
+    return new ApiError(code[err.code], err.message, undefined, err.refusal);
   }
   if (err instanceof VpnError) return new ApiError(err.code === 'not_found' ? 'not_found' : err.code === 'conflict' ? 'conflict' : 'unprocessable', err.message);
-  if (err instanceof WorkflowError) return new ApiError(err.code === 'not_found' ? 'not_found' : 'conflict', err.message);
+  if (err instanceof WorkflowError) return new ApiError(err.code === 'not_found' ? 'not_found' : 'conflict', err.message, undefined, err.refusal);
   if (isUniqueViolation(err)) return new ApiError('conflict', 'This station already has a certificate in progress, or the request was made twice at once: reload and try again');
   return err;
 }

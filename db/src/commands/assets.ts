@@ -69,16 +69,16 @@ export async function assignAssetToItem(db: Db, params: { itemId: string; assetI
       .where(eq(kitRequestItems.id, params.itemId))
       .for('update');
     if (!row) throw new WorkflowError('not_found', 'No such request item');
-    if (row.request.status !== 'in_fulfilment') throw new WorkflowError('illegal_transition', 'Assets are assigned while the request is in fulfilment');
+    if (row.request.status !== 'in_fulfilment') throw new WorkflowError('illegal_transition', 'Assets are assigned while the request is in fulfilment', { reason: 'assets-only-in-fulfilment', params: {} });
     const wanted = ASSET_TYPE_FOR_KIND[row.item.kind];
-    if (!wanted) throw new WorkflowError('illegal_transition', `A ${row.item.kind} item takes no asset`);
-    if (row.item.assetId) throw new WorkflowError('conflict', 'This item already has an asset');
+    if (!wanted) throw new WorkflowError('illegal_transition', `A ${row.item.kind} item takes no asset`, { reason: 'kind-takes-no-asset', params: { kind: row.item.kind } });
+    if (row.item.assetId) throw new WorkflowError('conflict', 'This item already has an asset', { reason: 'item-has-asset', params: {} });
     const [asset] = await tx
       .update(assets)
       .set({ status: 'assigned', assignedEmployeeId: row.request.employeeId, assignedAt: new Date() })
       .where(and(eq(assets.id, params.assetId), eq(assets.status, 'in_stock'), eq(assets.type, wanted as (typeof ASSET_TYPES)[number])))
       .returning();
-    if (!asset) throw new WorkflowError('conflict', `That asset is not an in-stock ${wanted}`);
+    if (!asset) throw new WorkflowError('conflict', `That asset is not an in-stock ${wanted}`, { reason: 'asset-not-in-stock', params: { type: wanted } });
     await tx.update(kitRequestItems).set({ assetId: asset.id, status: 'assigned' }).where(eq(kitRequestItems.id, params.itemId));
     await tx.insert(kitRequestEvents).values({
       id: newId('event'),
@@ -104,10 +104,10 @@ export async function updateChecklist(db: Db, params: { itemId: string; ticks: R
       .where(eq(kitRequestItems.id, params.itemId))
       .for('update');
     if (!row) throw new WorkflowError('not_found', 'No such request item');
-    if (row.status !== 'ready_for_installation') throw new WorkflowError('illegal_transition', 'The checklist is filled in during installation');
+    if (row.status !== 'ready_for_installation') throw new WorkflowError('illegal_transition', 'The checklist is filled in during installation', { reason: 'checklist-only-at-installation', params: {} });
     const allowed = CHECKLISTS[row.item.kind] ?? [];
     const unknown = Object.keys(params.ticks).filter((key) => !allowed.includes(key));
-    if (unknown.length) throw new WorkflowError('conflict', `Unknown checklist entries for ${row.item.kind}: ${unknown.join(', ')}`);
+    if (unknown.length) throw new WorkflowError('conflict', `Unknown checklist entries for ${row.item.kind}: ${unknown.join(', ')}`, { reason: 'checklist-unknown-boxes', params: { kind: row.item.kind, boxes: unknown.join(',') } });
     const checklist = { ...row.item.checklist, ...params.ticks };
     const [item] = await tx.update(kitRequestItems).set({ checklist }).where(eq(kitRequestItems.id, params.itemId)).returning();
     await writeAudit(tx, params.actor, { action: 'request.checklist', targetType: 'kit-request', targetId: row.item.requestId, before: row.item.checklist, after: checklist });

@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { evaluateEligibility, todayInRome } from '../domain/eligibility.js';
 import { ASSET_TYPE_FOR_KIND, CHECKLISTS, checkTransition, type TRequestAction, type TRequestActor, type TRequestStatus } from '../domain/request-workflow.js';
+import type { TEligibilityProblem, TRefusalParams, TWorkflowRefusal } from '../domain/workflow-refusals.js';
 import { newId } from '../ids.js';
 import { agreements, assets, employees, users, jobProfiles, kitRequestEvents, kitRequestItems, kitRequests, services } from '../schema/index.js';
 import { writeAudit, type TActor } from './audit.js';
@@ -20,14 +21,21 @@ export interface TWorkflowUser {
 }
 
 export class WorkflowError extends Error {
+  /**
+   * `message` is the rule in English (API clients, logs); `refusal` is the same rule as a stable code with its
+   * parameters, which the console translates. Only "not found" has none: it must not say more than 404.
+   */
   constructor(
     readonly code: 'not_found' | 'illegal_transition' | 'forbidden' | 'comment_required' | 'not_eligible' | 'conflict',
     message: string,
+    readonly refusal: TWorkflowRefusal | null = null,
   ) {
     super(message);
     this.name = 'WorkflowError';
   }
 }
+
+const refusal = (reason: TWorkflowRefusal['reason'], params: TRefusalParams = {}): TWorkflowRefusal => ({ reason, params });
 
 export function relationOf(user: TWorkflowUser, owner: { id: string; managerId: string | null }): TRequestActor {
   return {
@@ -44,7 +52,7 @@ export function relationOf(user: TWorkflowUser, owner: { id: string; managerId: 
  * Why the rules refuse these kinds for this employee, in plain words; [] when allowed. The agreement must be in
  * force and grant the technology (plan §2.1: "technology to be used" is part of the individual agreement).
  */
-export async function eligibilityProblems(db: Db, params: { employeeId: string; kinds: TRequestKind[]; today?: string }): Promise<string[]> {
+export async function eligibilityProblems(db: Db, params: { employeeId: string; kinds: TRequestKind[]; today?: string }): Promise<TEligibilityProblem[]> {
   const [row] = await db
     .select({ employee: employees, profile: jobProfiles, serviceCode: services.code, agreement: agreements })
     .from(employees)
@@ -52,7 +60,7 @@ export async function eligibilityProblems(db: Db, params: { employeeId: string; 
     .innerJoin(services, eq(services.id, employees.serviceId))
     .leftJoin(agreements, eq(agreements.employeeId, employees.id))
     .where(eq(employees.id, params.employeeId));
-  if (!row) return ['The employee does not exist'];
+  if (!row) return [{ code: 'employee-missing', params: {}, message: 'The employee does not exist' }];
   const verdict = evaluateEligibility({
     active: row.employee.active,
     jobProfile: row.employee.jobProfile,
@@ -62,14 +70,15 @@ export async function eligibilityProblems(db: Db, params: { employeeId: string; 
     agreement: row.agreement ? { startsOn: row.agreement.startsOn, endsOn: row.agreement.endsOn } : null,
     today: params.today ?? todayInRome(),
   });
-  const problems: string[] = [];
-  if (!row.employee.active) problems.push('The employee is not active');
-  if (!row.profile.remoteAllowed) problems.push(`The job profile "${row.employee.jobProfile}" may not work remotely (plan, Annex 1)`);
-  else if (!verdict.agreementInForce) problems.push('There is no remote-work agreement in force today');
+  const problems: TEligibilityProblem[] = [];
+  if (!row.employee.active) problems.push({ code: 'employee-inactive', params: {}, message: 'The employee is not active' });
+  const profile = row.employee.jobProfile;
+  if (!row.profile.remoteAllowed) problems.push({ code: 'profile-not-remote', params: { profile }, message: `The job profile "${profile}" may not work remotely (plan, Annex 1)` });
+  else if (!verdict.agreementInForce) problems.push({ code: 'no-agreement-in-force', params: {}, message: 'There is no remote-work agreement in force today' });
   else {
     const granted = new Set(row.agreement?.technology ?? []);
     const missing = params.kinds.filter((kind) => !granted.has(kind));
-    if (missing.length) problems.push(`The agreement does not grant: ${missing.join(', ')}`);
+    if (missing.length) problems.push({ code: 'technology-not-granted', params: { kinds: missing.join(',') }, message: `The agreement does not grant: ${missing.join(', ')}` });
   }
   return problems;
 }
@@ -83,7 +92,7 @@ export async function createKitRequest(
     if (!owner) throw new WorkflowError('not_found', 'No such employee');
     const relation = relationOf(params.user, owner);
     if (!relation.isOwner && !relation.isHotline && !relation.isAdmin) {
-      throw new WorkflowError('forbidden', 'Only the employee or the hot-line may open a request for them');
+      throw new WorkflowError('forbidden', 'Only the employee or the hot-line may open a request for them', refusal('open-for-employee-or-hotline'));
     }
     const id = newId('request');
     const [request] = await tx
@@ -133,7 +142,7 @@ export async function transitionKitRequest(
       comment: params.comment,
       needsHrConfirmation: params.hrConfirmsVpn === true && items.some((item) => item.kind === 'vpn'),
     });
-    if (!check.ok) throw new WorkflowError(check.code, check.message);
+    if (!check.ok) throw new WorkflowError(check.code, check.message, refusal(check.reason, check.params));
     const override = await checkEligibility(tx, { ...params, employeeId: row.owner.id });
     checkItemsFor(params.action, items);
     const acceptance = check.to === 'delivered' ? await acceptanceOf(tx, items) : undefined;
@@ -142,7 +151,7 @@ export async function transitionKitRequest(
       .set({ status: check.to, ...timestampsFor(check.to), ...(override ? { eligibilityOverride: true } : {}), ...(acceptance ? { acceptance } : {}) })
       .where(and(eq(kitRequests.id, params.requestId), eq(kitRequests.status, from)))
       .returning();
-    if (!updated) throw new WorkflowError('conflict', 'The request changed meanwhile; reload and try again');
+    if (!updated) throw new WorkflowError('conflict', 'The request changed meanwhile; reload and try again', refusal('changed-meanwhile'));
     await applyItemEffects(tx, { requestId: params.requestId, to: check.to });
     if (check.to === 'lost') await revokeCertificatesOfRequest(tx, { requestId: params.requestId, actor: params.actor, comment: params.comment });
     const eventId = await addEvent(tx, { requestId: params.requestId, user: params.user, action: params.action, from, to: check.to, comment: params.comment });
@@ -167,12 +176,13 @@ async function checkEligibility(
   const problems = await eligibilityProblems(tx, { employeeId: params.employeeId, kinds: items.map((item) => item.kind) });
   if (problems.length === 0) return false;
   if (params.action === 'approve' && params.override) {
-    if (!params.comment?.trim()) throw new WorkflowError('comment_required', 'Overriding the eligibility rules needs a note saying why');
+    if (!params.comment?.trim()) throw new WorkflowError('comment_required', 'Overriding the eligibility rules needs a note saying why', refusal('override-needs-note'));
     return true;
   }
   // Submitting is allowed (the approver decides, and may override); approving without override is not.
   if (params.action === 'submit') return false;
-  throw new WorkflowError('not_eligible', `${problems.join('. ')}. An approver may override with a note.`);
+  const message = `${problems.map((problem) => problem.message).join('. ')}. An approver may override with a note.`;
+  throw new WorkflowError('not_eligible', message, refusal('not-eligible', { problems: problems.map((problem) => problem.code).join(',') }));
 }
 
 type TItem = typeof kitRequestItems.$inferSelect;
@@ -181,14 +191,14 @@ type TItem = typeof kitRequestItems.$inferSelect;
 function checkItemsFor(action: TRequestAction, items: TItem[]) {
   if (action === 'mark-ready') {
     const missing = items.filter((item) => ASSET_TYPE_FOR_KIND[item.kind] && !item.assetId).map((item) => item.kind);
-    if (missing.length) throw new WorkflowError('illegal_transition', `Assign an asset to: ${missing.join(', ')}`);
-    if (items.some((item) => item.kind === 'vpn' && item.status !== 'issued')) throw new WorkflowError('illegal_transition', 'Issue the station certificate of the VPN item first');
+    if (missing.length) throw new WorkflowError('illegal_transition', `Assign an asset to: ${missing.join(', ')}`, refusal('assets-missing', { kinds: missing.join(',') }));
+    if (items.some((item) => item.kind === 'vpn' && item.status !== 'issued')) throw new WorkflowError('illegal_transition', 'Issue the station certificate of the VPN item first', refusal('certificate-first'));
   }
   if (action === 'mark-installed') {
     const open = items
       .filter((item) => item.status !== 'waiting_telephony')
-      .flatMap((item) => (CHECKLISTS[item.kind] ?? []).filter((box) => !item.checklist[box]).map((box) => `${item.kind}: ${box}`));
-    if (open.length) throw new WorkflowError('illegal_transition', `The installation checklist is not complete (${open.join(', ')})`);
+      .flatMap((item) => (CHECKLISTS[item.kind] ?? []).filter((box) => !item.checklist[box]).map((box) => ({ kind: item.kind, box })));
+    if (open.length) throw new WorkflowError('illegal_transition', `The installation checklist is not complete (${open.map((box) => `${box.kind}: ${box.box}`).join(', ')})`, refusal('checklist-incomplete', { boxes: [...new Set(open.map((box) => box.box))].join(',') }));
   }
 }
 
@@ -262,12 +272,12 @@ export async function assignKitRequest(db: Db, params: { requestId: string; assi
     const [before] = await tx.select().from(kitRequests).where(eq(kitRequests.id, params.requestId)).for('update');
     if (!before) throw new WorkflowError('not_found', 'No such request');
     if (!['approved', 'in_fulfilment', 'ready_for_installation', 'delivered'].includes(before.status)) {
-      throw new WorkflowError('illegal_transition', 'Only requests waiting on the hot-line can be assigned');
+      throw new WorkflowError('illegal_transition', 'Only requests waiting on the hot-line can be assigned', refusal('not-assignable-now'));
     }
     if (params.assigneeUserId) {
       const [assignee] = await tx.select({ roles: users.roles }).from(users).where(eq(users.id, params.assigneeUserId));
       if (!assignee || !assignee.roles.some((role) => role === 'hotline' || role === 'admin')) {
-        throw new WorkflowError('conflict', 'Requests can be assigned to hot-line operators only');
+        throw new WorkflowError('conflict', 'Requests can be assigned to hot-line operators only', refusal('assignee-not-hotline'));
       }
     }
     const [after] = await tx.update(kitRequests).set({ assigneeUserId: params.assigneeUserId }).where(eq(kitRequests.id, params.requestId)).returning();

@@ -24,10 +24,10 @@ export async function requestCertificateForItem(db: Db, params: TItemCertificate
     const items = await tx.select().from(kitRequestItems).where(eq(kitRequestItems.requestId, request.id));
     const item = items.find((candidate) => candidate.id === params.itemId);
     if (!item) throw new PkiCommandError('not_found', 'No such request item');
-    if (item.kind !== 'vpn') throw new PkiCommandError('asset_unusable', 'Only VPN items get a station certificate');
-    if (request.status !== 'in_fulfilment') throw new PkiCommandError('not_installable', 'Certificates are issued while the request is in fulfilment');
+    if (item.kind !== 'vpn') throw new PkiCommandError('asset_unusable', 'Only VPN items get a station certificate', { reason: 'certificate-only-vpn', params: {} });
+    if (request.status !== 'in_fulfilment') throw new PkiCommandError('not_installable', 'Certificates are issued while the request is in fulfilment', { reason: 'certificate-only-in-fulfilment', params: {} });
     const laptop = items.find((candidate) => candidate.kind === 'laptop');
-    if (laptop && !laptop.assetId) throw new PkiCommandError('asset_unusable', 'Assign the laptop first: the certificate is bound to its asset tag');
+    if (laptop && !laptop.assetId) throw new PkiCommandError('asset_unusable', 'Assign the laptop first: the certificate is bound to its asset tag', { reason: 'laptop-first', params: {} });
     const issuanceKey = params.issuanceKey ?? (await defaultItemKey(tx, item));
     const result = await insertStationCertificate(tx, { ...params, employeeId: request.employeeId, assetId: laptop?.assetId ?? null, issuanceKey });
     if (result.created && item.certificateId !== result.certificate.id) {

@@ -4,6 +4,7 @@ import { REVOCATION_REASON_CODES, type TRevocationReasonName } from '../domain/r
 import { newId } from '../ids.js';
 import { assets, certificates, crlState, employees, kitRequestEvents, kitRequestItems } from '../schema/index.js';
 import type { TCertificate } from '../queries/pki.js';
+import type { TWorkflowRefusal } from '../domain/workflow-refusals.js';
 import { writeAudit, type TActor } from './audit.js';
 import { addToOutbox } from './outbox.js';
 import { ensureVpnAccount } from './vpn.js';
@@ -24,6 +25,8 @@ export class PkiCommandError extends Error {
   constructor(
     readonly code: TPkiCommandErrorCode,
     message: string,
+    /** Set where the kit request workflow refuses (a VPN item's certificate): a code the console translates. */
+    readonly refusal: TWorkflowRefusal | null = null,
   ) {
     super(message);
     this.name = 'PkiCommandError';

@@ -3,6 +3,8 @@
  * whether an action is allowed for this actor in this state, and what the next state is. Everything the
  * console shows as "what comes next" also comes from here.
  */
+import type { TWorkflowRefusal } from './workflow-refusals.js';
+
 export type TRequestStatus =
   | 'draft'
   | 'submitted'
@@ -76,7 +78,7 @@ export const TRANSITIONS: Record<TRequestAction, TTransition> = {
 
 export type TTransitionCheck =
   | { ok: true; to: TRequestStatus }
-  | { ok: false; code: 'illegal_transition' | 'forbidden' | 'comment_required'; message: string };
+  | ({ ok: false; code: 'illegal_transition' | 'forbidden' | 'comment_required'; message: string } & TWorkflowRefusal);
 
 export function checkTransition(params: {
   action: TRequestAction;
@@ -92,17 +94,18 @@ export function checkTransition(params: {
       ok: false,
       code: 'illegal_transition',
       message: `A request that is "${params.status}" cannot be ${params.action === 'approve' ? 'approved' : `given "${params.action}"`}`,
+      reason: 'illegal-transition',
+      params: { status: params.status, action: params.action },
     };
   }
   if (!transition.who(params.actor)) {
-    const message =
-      params.actor.isOwner && (params.action === 'approve' || params.action === 'reject')
-        ? 'Nobody may approve or reject their own request'
-        : 'Your role does not allow this step on this request';
-    return { ok: false, code: 'forbidden', message };
+    const ownDecision = params.actor.isOwner && (params.action === 'approve' || params.action === 'reject');
+    return ownDecision
+      ? { ok: false, code: 'forbidden', message: 'Nobody may approve or reject their own request', reason: 'own-request', params: {} }
+      : { ok: false, code: 'forbidden', message: 'Your role does not allow this step on this request', reason: 'role-not-allowed', params: {} };
   }
   if (transition.needsComment && !params.comment?.trim()) {
-    return { ok: false, code: 'comment_required', message: 'This step needs a comment saying why' };
+    return { ok: false, code: 'comment_required', message: 'This step needs a comment saying why', reason: 'comment-required', params: {} };
   }
   if (params.action === 'approve' && params.needsHrConfirmation) return { ok: true, to: 'awaiting_hr' };
   return { ok: true, to: transition.to };

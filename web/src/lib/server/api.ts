@@ -73,6 +73,7 @@ import {
 } from '@varco/api/contract';
 import type { z } from 'zod';
 import type { AssetQuery, BulkTransition, QueueQuery, RequestListQuery } from './api-types';
+import type { Refusal } from '../requests/refusals';
 import { isClearingCookie, parseSetCookie } from './session-cookie';
 
 /** Set by the Varco host, which runs the API and this console in one Node process (see ops/). */
@@ -107,6 +108,8 @@ export class ApiError extends Error {
     message: string,
     readonly requestId: string | null,
     readonly details: readonly { path: string; message: string }[] = [],
+    /** A workflow rule's refusal (`reason` + `params`), which the console translates; null for other errors. */
+    readonly refusal: Refusal | null = null,
   ) {
     super(message);
   }
@@ -167,8 +170,8 @@ async function toApiError(response: Response): Promise<ApiError> {
   if (!parsed.success) {
     return new ApiError(response.status, `http_${response.status}`, response.statusText, headerRequestId);
   }
-  const { code, message, requestId, details } = parsed.data.error;
-  return new ApiError(response.status, code, message, requestId, details ?? []);
+  const { code, message, requestId, details, reason, params } = parsed.data.error;
+  return new ApiError(response.status, code, message, requestId, details ?? [], reason ? { reason, params } : null);
 }
 
 /**

@@ -4,7 +4,7 @@ import { translate } from '$lib/i18n/translate';
 import type { BulkCertificateEntry, BulkCertificatesData, CertificateProgress } from '$lib/forms/bulk-certificates';
 import { ApiError } from './api';
 import { apiErrorMessage } from './api-errors';
-import { invalidRequestForm, type RequestFormValues } from './request-actions';
+import { bulkFailureText, invalidRequestForm, type RequestFormValues } from './request-actions';
 import { workflowFailure } from './request-failures';
 
 const MAX_WATCHED = 50;
@@ -31,8 +31,7 @@ export async function runBulkCertificates(event: RequestEvent, form: FormData) {
       certificateId: result.certificateId,
       oneTimePassword: result.oneTimePassword,
       replayed: result.replayed,
-      message: result.ok ? null : certificateFailureMessage(locale, result.code),
-      apiMessage: result.ok ? null : (result.message ?? null),
+      ...(result.ok ? { message: null, apiMessage: null } : bulkFailureText(locale, result, certificateFailureMessage)),
     }));
     return { kind: 'certificates', done: answer.done, failed: answer.failed, entries } satisfies BulkCertificatesData;
   } catch (err) {
