@@ -152,7 +152,8 @@ describe('kit request workflow in Chromium', () => {
     // one-time password (shown once), and wait while the page polls until the worker has signed it.
     const vpnCertificate = hotline.page.getByTestId('item-certificate');
     await hotline.page.getByRole('button', { name: 'Emetti certificato di postazione' }).click();
-    await expect.poll(() => hotline.page.getByText('Certificato di postazione richiesto: l’emissione è in corso.').count()).toBe(1);
+    // The action seals the password and writes three rows: on a loaded 2-core machine that can take over a second.
+    await expect.poll(() => hotline.page.getByText('Certificato di postazione richiesto: l’emissione è in corso.').count(), { timeout: 15_000 }).toBe(1);
     expect(await hotline.page.getByTestId('one-time-password').textContent()).toMatch(/\S{8,}/);
     expect(await hotline.page.getByRole('button', { name: 'Emetti certificato di postazione' }).count()).toBe(0);
     await expect
