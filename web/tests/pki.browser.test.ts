@@ -165,6 +165,8 @@ describe('station certificates and the PKI console in Chromium', () => {
     await firewall.fill('10.1.2.0/24 tcp 443,8443\n10.1.3.0/24 udp 53');
     await page.getByRole('button', { name: 'Crea il profilo' }).click();
     await page.waitForURL(/\/vpn\/profiles\/vpp_[0-9a-z]+\?saved=1$/);
+    expect(await page.getByRole('link', { name: 'Aggiungi un gateway a questo profilo' }).getAttribute('href')).toMatch(/^\/vpn\/servers\/new\?profile=vpp_/);
+    await expectNoSeriousA11yViolations(harness, page);
     await page.locator('summary', { hasText: 'Elimina' }).click();
     await page.getByRole('button', { name: 'Elimina definitivamente' }).click();
     await page.getByText('Spunta la conferma per eliminare.').waitFor();
