@@ -1079,7 +1079,6 @@ export const en: Record<MessageKey, string> = {
   'vpn.profile.summary': '{accounts} accounts, {servers} gateways.',
   'vpn.server.new': 'New gateway',
   'vpn.server.newForProfile': 'Add a gateway to this profile',
-  'vpn.server.newForProfile': 'Add a gateway to this profile',
   'vpn.server.newTitle': 'New VPN gateway',
   'vpn.server.editTitle': 'VPN gateway {name}',
   'vpn.server.create': 'Create the gateway',

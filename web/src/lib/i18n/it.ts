@@ -1081,7 +1081,6 @@ export const it = {
   'vpn.profile.summary': '{accounts} account, {servers} gateway.',
   'vpn.server.new': 'Nuovo gateway',
   'vpn.server.newForProfile': 'Aggiungi un gateway a questo profilo',
-  'vpn.server.newForProfile': 'Aggiungi un gateway a questo profilo',
   'vpn.server.newTitle': 'Nuovo gateway VPN',
   'vpn.server.editTitle': 'Gateway VPN {name}',
   'vpn.server.create': 'Crea il gateway',
