@@ -1,6 +1,5 @@
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import type { Db } from '../client.js';
+import { selectRows, type Db } from '../client.js';
 import { deprovisioningCases, directorySyncRuns, employees, jobProfiles, jobRuns, services } from '../schema/index.js';
 
 export type TSyncRun = typeof directorySyncRuns.$inferSelect;
@@ -31,36 +30,42 @@ export interface TSyncEmployee extends TSyncFields {
 
 /**
  * Everything a sync run plans against, read once before the directory is read: every employee (active or not,
- * managers by directory id), the known service codes and job profiles. One query per table: 100,000 employees
- * come back in one result, which is what the planner needs in memory anyway.
+ * managers by directory id), the known service codes and job profiles.
+ * Each employee comes back as ONE column, a JSON array: PGlite decodes a result field by field in JavaScript, and
+ * 100,000 rows × 12 columns through the ORM took 2–3 s there (0.5 s on PostgreSQL); one text field per row and
+ * JSON.parse cut that by about half (measured side by side in one process). JSON, not a separator-joined string:
+ * any character a hand-typed name may hold round-trips.
  */
 export async function loadSyncState(db: Db) {
-  const manager = alias(employees, 'manager');
   const [rows, serviceRows, profileRows] = await Promise.all([
-    db
-      .select({
-        id: employees.id,
-        directoryId: employees.directoryId,
-        directoryDn: employees.directoryDn,
-        firstName: employees.firstName,
-        lastName: employees.lastName,
-        email: employees.email,
-        serviceCode: services.code,
-        jobProfile: employees.jobProfile,
-        managerDirectoryId: manager.directoryId,
-        active: employees.active,
-        manuallyDeactivated: employees.manuallyDeactivated,
-        source: employees.source,
-      })
-      .from(employees)
-      .innerJoin(services, eq(services.id, employees.serviceId))
-      .leftJoin(manager, eq(manager.id, employees.managerId)),
+    selectRows<{ employee: string }>(
+      db,
+      sql`select json_build_array(e.id, e.directory_id, e.directory_dn, e.first_name, e.last_name, e.email, s.code,
+                                  e.job_profile, m.directory_id, e.active, e.manually_deactivated, e.source)::text as employee
+          from ${employees} e
+          join ${services} s on s.id = e.service_id
+          left join ${employees} m on m.id = e.manager_id`,
+    ),
     db.select({ code: services.code }).from(services),
     db.select({ name: jobProfiles.name }).from(jobProfiles),
   ]);
   const current = new Map<string, TSyncEmployee>();
-  for (const row of rows) current.set(row.directoryId, row);
+  for (const { employee } of rows) {
+    const row = toSyncEmployee(JSON.parse(employee) as TSyncEmployeeTuple);
+    current.set(row.directoryId, row);
+  }
   return { current, serviceCodes: serviceRows.map((s) => s.code), jobProfiles: profileRows.map((p) => p.name) };
+}
+
+type TSyncEmployeeTuple = [
+  id: string, directoryId: string, directoryDn: string | null, firstName: string, lastName: string, email: string | null,
+  serviceCode: string, jobProfile: string, managerDirectoryId: string | null, active: boolean, manuallyDeactivated: boolean,
+  source: TSyncEmployee['source'],
+];
+
+function toSyncEmployee(tuple: TSyncEmployeeTuple): TSyncEmployee {
+  const [id, directoryId, directoryDn, firstName, lastName, email, serviceCode, jobProfile, managerDirectoryId, active, manuallyDeactivated, source] = tuple;
+  return { id, directoryId, directoryDn, firstName, lastName, email, serviceCode, jobProfile, managerDirectoryId, active, manuallyDeactivated, source };
 }
 
 /**

@@ -134,7 +134,13 @@ export class SyncPlanner {
   private readonly errors: TSyncError[] = [];
   private readonly seen = new Set<string>();
   private readonly created = new Set<string>();
-  private readonly dnIndex = new Map<string, string>();
+  /**
+   * Normalised DN → directory id of this run's entries, built only once a manager is named by DN alone (AD): a
+   * directory whose manager DNs start with the id attribute (`uid=…`) never pays for normalising every DN.
+   * Until then the DNs wait, unnormalised, in `unindexed`.
+   */
+  private dnIndex: Map<string, string> | null = null;
+  private unindexed: Array<[dn: string, directoryId: string]> = [];
   private readonly pending: Array<{ entry: TDirectoryEntry; fields: TCoreFields }> = [];
   private readonly services: Map<string, string>;
   private readonly profiles: Map<string, string>;
@@ -166,7 +172,8 @@ export class SyncPlanner {
       this.errors.push({ dn, directoryId, reason, ...(value === undefined ? {} : { value }) });
       return;
     }
-    this.dnIndex.set(normaliseDn(record.dn), record.directoryId);
+    if (this.dnIndex) this.dnIndex.set(normaliseDn(record.dn), record.directoryId);
+    else this.unindexed.push([record.dn, record.directoryId]);
     if (record.disabled) return this.planDisabled(record);
     const fields = this.validate(record);
     if (!fields) return;
@@ -236,28 +243,33 @@ export class SyncPlanner {
     this.disable.push({ employeeId: current.id, directoryId: entry.directoryId, reason: 'disabled_in_directory', dn: entry.dn });
   }
 
+  private reject(entry: TDirectoryEntry, reason: TSyncErrorReason, value: string | null): null {
+    this.errors.push({ dn: entry.dn, directoryId: entry.directoryId, reason, ...(value ? { value } : {}) });
+    return null;
+  }
+
   private validate(entry: TDirectoryEntry): TCoreFields | null {
-    const error = (reason: TSyncErrorReason, value: string | null) =>
-      this.errors.push({ dn: entry.dn, directoryId: entry.directoryId, reason, ...(value ? { value } : {}) });
     const serviceCode = entry.serviceCode ? this.services.get(entry.serviceCode.toUpperCase()) : undefined;
-    if (!serviceCode) {
-      error('unknown_service', entry.serviceCode);
-      return null;
-    }
+    if (!serviceCode) return this.reject(entry, 'unknown_service', entry.serviceCode);
     const title = entry.jobProfile ?? this.options.fallbackJobProfile ?? null;
     const jobProfile = title ? this.profiles.get(title.toLowerCase()) : undefined;
-    if (!jobProfile) {
-      error('unknown_job_profile', title);
-      return null;
-    }
+    if (!jobProfile) return this.reject(entry, 'unknown_job_profile', title);
     return { firstName: entry.firstName, lastName: entry.lastName, email: entry.email, serviceCode, jobProfile };
+  }
+
+  private indexedDns(): Map<string, string> {
+    if (!this.dnIndex) {
+      this.dnIndex = new Map(this.unindexed.map(([dn, id]) => [normaliseDn(dn), id]));
+      this.unindexed = [];
+    }
+    return this.dnIndex;
   }
 
   /** `final`: the whole stream was seen, so an unknown manager will stay unknown. */
   private resolveManager(entry: TDirectoryEntry, final: boolean): TManager {
     if (!entry.managerDirectoryId && !entry.managerDn) return { kind: 'none' };
     const dn = entry.managerDn ? normaliseDn(entry.managerDn) : null;
-    const id = entry.managerDirectoryId ?? (dn ? (this.dnIndex.get(dn) ?? this.options.knownDns?.get(dn)) : undefined);
+    const id = entry.managerDirectoryId ?? (dn ? (this.indexedDns().get(dn) ?? this.options.knownDns?.get(dn)) : undefined);
     if (id === entry.directoryId) return { kind: 'none' };
     const exists = id !== undefined && (this.created.has(id) || this.options.current.has(id));
     if (exists) return { kind: 'id', id };
@@ -291,6 +303,14 @@ export class SyncPlanner {
 
 /** `managerId` undefined = unresolved: keep whatever the employee has. */
 function diff(current: TCurrentEmployee, fields: TCoreFields, managerId: string | null | undefined, dn: string) {
+  // The common case of a resync, checked without allocating anything.
+  if (
+    current.firstName === fields.firstName && current.lastName === fields.lastName && current.email === fields.email &&
+    current.serviceCode === fields.serviceCode && current.jobProfile === fields.jobProfile && current.source === 'directory' &&
+    current.directoryDn === dn && (managerId === undefined || current.managerDirectoryId === managerId)
+  ) {
+    return null;
+  }
   const changed: TChangedField[] = [];
   const set: TUpdateValues = {};
   const previous: TUpdateValues = {};

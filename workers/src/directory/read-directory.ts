@@ -32,7 +32,7 @@
 import { AndFilter, FilterParser, GreaterThanEqualsFilter, type Client, type Entry, type Filter } from 'ldapts';
 import type { TResolvedDirectorySyncConfig } from './config.js';
 import { openDirectoryClient, usesTls } from './connection.js';
-import { parseDn, sanitizeEntry, type TDirectoryRecord, type TRawDirectoryEntry } from './sanitize.js';
+import { firstRdn, parseDn, sanitizeEntry, type TDirectoryRecord, type TRawDirectoryEntry } from './sanitize.js';
 
 export type { TDirectoryEntry, TDirectoryRecord, TRejectedEntry } from './sanitize.js';
 
@@ -210,6 +210,8 @@ interface TMapping {
   config: TResolvedDirectorySyncConfig;
   /** Lower-cased attribute name → the slots it fills (one attribute may feed several slots). */
   slots: Map<string, TSlot[]>;
+  /** Attribute name as the server spells it → its slots (null: not mapped); saves a toLowerCase per value read. */
+  slotsByName: Map<string, TSlot[] | null>;
   idAttribute: string;
   /** Lower-cased directory value → service code. */
   serviceValues: Map<string, string>;
@@ -227,22 +229,30 @@ function createMapping(config: TResolvedDirectorySyncConfig): TMapping {
     map.set(key, [...(map.get(key) ?? []), slot]);
   }
   const serviceValues = new Map(Object.entries(config.serviceValueMap).map(([from, code]) => [from.trim().toLowerCase(), code]));
-  return { config, slots: map, idAttribute: config.attributes.directoryId.toLowerCase(), serviceValues };
+  return { config, slots: map, slotsByName: new Map(), idAttribute: config.attributes.directoryId.toLowerCase(), serviceValues };
+}
+
+function slotsOf(mapping: TMapping, name: string): TSlot[] | null {
+  let targets = mapping.slotsByName.get(name);
+  if (targets === undefined) {
+    targets = mapping.slots.get(name.toLowerCase()) ?? null;
+    mapping.slotsByName.set(name, targets);
+  }
+  return targets;
 }
 
 function toRawEntry(entry: Entry, mapping: TMapping): TRawDirectoryEntry {
-  const { config, slots } = mapping;
-  const found: Partial<Record<TSlot, string[]>> = {};
-  for (const key of Object.keys(entry)) {
+  const { config } = mapping;
+  const found: Partial<Record<TSlot, Entry[string]>> = {};
+  for (const key in entry) {
     if (key === 'dn') continue;
-    const targets = slots.get(key.toLowerCase());
+    const targets = slotsOf(mapping, key);
     if (!targets) continue;
-    const list = toStrings(entry[key]);
-    for (const slot of targets) found[slot] = list;
+    for (const slot of targets) found[slot] = entry[key];
   }
-  const first = (slot: TSlot) => found[slot]?.[0];
+  const first = (slot: TSlot) => firstString(found[slot]);
   const managerDn = first('manager');
-  const managerRdn = managerDn ? parseDn(managerDn)[0] : undefined;
+  const managerRdn = managerDn ? firstRdn(managerDn) : undefined;
   return {
     dn: entry.dn,
     directoryId: first('directoryId'),
@@ -253,7 +263,7 @@ function toRawEntry(entry: Entry, mapping: TMapping): TRawDirectoryEntry {
     jobProfile: first('jobProfile'),
     managerDn,
     managerDirectoryId: managerRdn?.attribute.toLowerCase() === mapping.idAttribute ? managerRdn.value : undefined,
-    disabled: isDisabled(config, found.disabled ?? []),
+    disabled: isDisabled(config, toStrings(found.disabled)),
   };
 }
 
@@ -271,6 +281,12 @@ function isDisabled(config: TResolvedDirectorySyncConfig, values: string[]): boo
 function mapService(mapping: TMapping, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   return mapping.serviceValues.get(value.trim().toLowerCase()) ?? value;
+}
+
+function firstString(raw: Entry[string] | undefined): string | undefined {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined) return undefined;
+  return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 }
 
 function toStrings(raw: Entry[string] | undefined): string[] {

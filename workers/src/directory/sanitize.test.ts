@@ -4,7 +4,9 @@ import {
   cleanEmail,
   cleanText,
   FIELD_LIMITS,
+  firstRdn,
   normaliseDn,
+  normaliseParsedDn,
   parseDn,
   sanitizeEntry,
   type TRawDirectoryEntry,
@@ -128,6 +130,19 @@ describe('DNs', () => {
     expect(normaliseDn('cn=rossi\\2c mario,ou=sd,dc=other')).not.toBe(a);
     // an escaped comma must not collide with a real RDN boundary
     expect(normaliseDn('cn=a\\,ou=b')).not.toBe(normaliseDn('cn=a,ou=b'));
+  });
+
+  it('the fast path of normaliseDn gives the same key as the general one, whatever the DN', () => {
+    const dns = [
+      'uid=u000001,ou=people,dc=comune,dc=prato,dc=it', 'CN=Rossi Mario, OU=Sistemi Informativi ,DC=Comune', ' UID = x ,ou=y',
+      'cn=Nicolò ÀLVARO,ou=sd', 'cn=a=b,ou=c', '=x,ou=y', ' =x', 'cn=,ou=y', 'cn', '', ',', 'cn=a,,ou=b', 'cn=a;ou=b', 'cn=a+uid=b,ou=c',
+      'cn=Rossi\\, Mario,ou=sd', 'cn="quoted",ou=x', 'cn=a\u00a0,ou=b', 'CN=\u212Aelvin,OU=SD',
+    ];
+    for (const dn of dns) expect([dn, normaliseDn(dn)]).toEqual([dn, normaliseParsedDn(dn)]);
+  });
+
+  it('firstRdn is the first element of parseDn', () => {
+    for (const dn of ['uid=u1,ou=p', 'CN=Rossi\\, Mario,OU=SD', 'cn=a+uid=b,ou=c', 'cn=solo', '', 'cn=x\\']) expect(firstRdn(dn)).toEqual(parseDn(dn)[0]);
   });
 });
 

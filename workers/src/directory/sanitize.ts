@@ -35,6 +35,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const BREAKING = /[\p{Cc}\p{Zl}\p{Zp}]/gu;
 const INVISIBLE = /[\p{Cf}\p{Noncharacter_Code_Point}]/gu;
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const SEMICOLON = 0x3b;
+const SPECIAL_DN_CHARS = /[\\"+;]/;
 const EMAIL_LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/i;
 const EMAIL_DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
@@ -137,20 +141,28 @@ export interface TRdn {
 
 export function parseDn(dn: string): TRdn[] {
   const rdns: TRdn[] = [];
-  let current = '';
+  // Slices between separators (no character-by-character concatenation: sync parses two DNs per entry).
+  let start = 0;
   for (let i = 0; i < dn.length; i++) {
-    const ch = dn[i]!;
-    if (ch === '\\' && i + 1 < dn.length) {
-      current += ch + dn[++i];
-    } else if (ch === ',' || ch === ';') {
-      rdns.push(parseRdn(current));
-      current = '';
-    } else {
-      current += ch;
+    const ch = dn.charCodeAt(i);
+    if (ch === BACKSLASH) i += 1;
+    else if (ch === COMMA || ch === SEMICOLON) {
+      rdns.push(parseRdn(dn.slice(start, i)));
+      start = i + 1;
     }
   }
-  rdns.push(parseRdn(current));
+  rdns.push(parseRdn(dn.slice(start)));
   return rdns;
+}
+
+/** The first RDN only (a manager DN's `uid=…`), without splitting the rest. */
+export function firstRdn(dn: string): TRdn {
+  for (let i = 0; i < dn.length; i++) {
+    const ch = dn.charCodeAt(i);
+    if (ch === BACKSLASH) i += 1;
+    else if (ch === COMMA || ch === SEMICOLON) return parseRdn(dn.slice(0, i));
+  }
+  return parseRdn(dn);
 }
 
 function parseRdn(text: string): TRdn {
@@ -180,6 +192,24 @@ function unescapeDnValue(value: string): string {
  * (`CN=Rossi\\, Mario, OU=SD` ≡ `cn=rossi\\2c mario,ou=sd`). Not a DN to send to a server.
  */
 export function normaliseDn(dn: string): string {
+  // Most DNs need no unescaping: no backslash, quote, '+' or ';', one '=' per RDN. Their key is the lower-cased
+  // DN with the spaces around separators trimmed — exactly what the general path below produces for them.
+  if (!SPECIAL_DN_CHARS.test(dn)) {
+    const parts = dn.split(',');
+    let key = '';
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      const eq = part.indexOf('=');
+      if (eq < 1 || part.indexOf('=', eq + 1) !== -1 || part.slice(0, eq).trim() === '') return normaliseParsedDn(dn);
+      key += `${i ? ',' : ''}${part.slice(0, eq).trim().toLowerCase()}=${part.slice(eq + 1).trim().toLowerCase()}`;
+    }
+    return key;
+  }
+  return normaliseParsedDn(dn);
+}
+
+/** The general path of normaliseDn (exported for the test that checks the fast path gives the same keys). */
+export function normaliseParsedDn(dn: string): string {
   return parseDn(dn)
     .map(({ attribute, value }) => {
       const key = value.toLowerCase().replace(/[\\,=+;]/g, (c) => `\\${c.charCodeAt(0).toString(16)}`);
