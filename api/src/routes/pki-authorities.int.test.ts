@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { schema } from '@varco/db';
+import { testDatabaseKinds } from '@varco/db/testing';
 import { createCa, openPrivateKey } from '@varco/workers/pki';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,12 +15,12 @@ import { activeCa, relay } from './pki-testing.js';
 
 const errorCode = async (res: Response) => ZError.parse(await res.json()).error.code;
 
-describe('CA from the console: created by a worker, imported sealed, replacement confirmed', () => {
+describe.each(testDatabaseKinds())('CA from the console on %s: created by a worker, imported sealed, replacement confirmed', (kind) => {
   let t: TTestApp;
   let admin: TTestSession;
 
   beforeAll(async () => {
-    t = await startTestApp({ kind: 'pglite', withWorkers: true, pki: { createCa: true } });
+    t = await startTestApp({ kind, withWorkers: true, pki: { createCa: true } });
     admin = await t.login('admin');
   });
   afterAll(() => t?.close());
