@@ -45,7 +45,7 @@ async function api<T>(page: Page, method: string, path: string, body?: unknown):
   );
 }
 
-describe('bulk station certificates in Chromium', () => {
+describe('hot-line bulk certificates and workflow refusals in Chromium', () => {
   it('issues the certificates of the selected VPN requests with a progress bar that follows the worker', async () => {
     const hotline = await newPage(harness);
     await signIn(hotline.page, 'hotline');
@@ -105,6 +105,34 @@ describe('bulk station certificates in Chromium', () => {
     // The queue reloaded once they were issued: the three VPN items now say so.
     const row = hotline.page.getByRole('table', { name: /Articoli in coda/ }).locator('tbody tr').filter({ hasText: numbers[0]! });
     await expect.poll(() => row.getByText('Consegnato', { exact: true }).count()).toBeGreaterThan(0);
+    expect([...hotline.problems, ...admin.problems]).toEqual([]);
+  });
+
+  it('shows a refusal of the workflow rules in the session’s language, never as an English sentence', async () => {
+    const hotline = await newPage(harness);
+    await signIn(hotline.page, 'hotline');
+    const admin = await newPage(harness);
+    await signIn(admin.page, 'admin');
+    // Someone whose job profile may not work remotely: approving needs an override with a note.
+    const staff = await api<{ items: { id: string }[] }>(hotline.page, 'GET', '/api/employees?active=true&eligible=false&pageSize=5');
+    const request = await api<{ id: string }>(hotline.page, 'POST', '/api/requests', { kinds: ['vpn'], employeeId: staff.items[0]!.id });
+    await api(hotline.page, 'POST', `/api/requests/${request.id}/transitions`, { action: 'submit' });
+
+    await admin.page.goto(`/requests/${request.id}`, { waitUntil: 'networkidle' });
+    await admin.page.getByRole('button', { name: 'Approva', exact: true }).click();
+    const refusal = admin.page.getByText('Le regole di idoneità non consentono di approvare (il profilo «', { exact: false });
+    await expect.poll(() => refusal.count(), { timeout: 15_000 }).toBe(1);
+    const sentence = (await refusal.textContent()) ?? '';
+    expect(sentence).toMatch(/\(il profilo «[^{}«»]+» non può essere svolto da remoto\)\. Un responsabile può approvare in deroga con una nota\.$/);
+    expect(await admin.page.locator('main [lang="en"]').count()).toBe(0);
+    await screenshot(admin.page, 'request-refusal-italian');
+
+    await admin.page.getByRole('button', { name: 'English' }).click();
+    await admin.page.waitForFunction(() => document.documentElement.lang === 'en');
+    await admin.page.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect
+      .poll(() => admin.page.getByText('The eligibility rules do not allow approval (the job profile “', { exact: false }).count(), { timeout: 15_000 })
+      .toBe(1);
     expect([...hotline.problems, ...admin.problems]).toEqual([]);
   });
 });

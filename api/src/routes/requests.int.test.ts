@@ -155,7 +155,7 @@ describe.each(testDatabaseKinds())('kit request workflow on %s', (kind) => {
     const admin = await t.login('admin');
     const refused = await step(admin, request.id, { action: 'approve' });
     expect(refused.status).toBe(422);
-    expect(ZError.parse(await refused.json()).error).toMatchObject({ message: expect.stringMatching(/override/), reason: 'not-eligible', params: { problems: 'profile-not-remote' } });
+    expect(ZError.parse(await refused.json()).error).toMatchObject({ message: expect.stringMatching(/override/), reason: 'not-eligible', params: { problems: 'profile-not-remote', profile: expect.any(String) } });
     expect(submitted.eligibilityReasons).toEqual([{ code: 'profile-not-remote', params: { profile: expect.any(String) } }]);
     const noNote = await step(admin, request.id, { action: 'approve', override: true });
     expect(noNote.status).toBe(400);

@@ -182,7 +182,9 @@ async function checkEligibility(
   // Submitting is allowed (the approver decides, and may override); approving without override is not.
   if (params.action === 'submit') return false;
   const message = `${problems.map((problem) => problem.message).join('. ')}. An approver may override with a note.`;
-  throw new WorkflowError('not_eligible', message, refusal('not-eligible', { problems: problems.map((problem) => problem.code).join(',') }));
+  // The problems' own parameters (profile, kinds) travel with their codes, so the console can word each one.
+  const refusalParams = Object.assign({}, ...problems.map((problem) => problem.params), { problems: problems.map((problem) => problem.code).join(',') }) as TRefusalParams;
+  throw new WorkflowError('not_eligible', message, refusal('not-eligible', refusalParams));
 }
 
 type TItem = typeof kitRequestItems.$inferSelect;

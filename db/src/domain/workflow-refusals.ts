@@ -15,7 +15,7 @@ export const WORKFLOW_REFUSALS = {
   'role-not-allowed': [],
   'comment-required': [],
   'override-needs-note': [],
-  /** Approving outside the eligibility rules; `problems` lists the eligibility codes below. */
+  /** Approving outside the eligibility rules; `problems` lists the eligibility codes below, whose own parameters come along. */
   'not-eligible': ['problems'],
   'changed-meanwhile': [],
   'open-for-employee-or-hotline': [],

@@ -657,7 +657,7 @@ export const en: Record<MessageKey, string> = {
 
   'request.eligibility.heading': 'Eligibility check',
   'request.eligibility.ok': 'The eligibility rules allow this request.',
-  'request.eligibility.problems': 'The eligibility rules do not allow this request. The reasons, as the rules state them:',
+  'request.eligibility.problems': 'The eligibility rules do not allow this request. The reasons:',
   'request.eligibility.overrideHint': 'You may still approve it, as an exception, with a comment saying why.',
 
   'request.items.heading': 'Kit',

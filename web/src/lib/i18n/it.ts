@@ -659,7 +659,7 @@ export const it = {
 
   'request.eligibility.heading': 'Verifica dell’idoneità',
   'request.eligibility.ok': 'Le regole di idoneità consentono questa richiesta.',
-  'request.eligibility.problems': 'Le regole di idoneità non consentono questa richiesta. I motivi, come li scrivono le regole (in inglese):',
+  'request.eligibility.problems': 'Le regole di idoneità non consentono questa richiesta. I motivi:',
   'request.eligibility.overrideHint': 'Puoi approvarla comunque, in deroga, con un commento che spieghi perché.',
 
   'request.items.heading': 'Dotazione',

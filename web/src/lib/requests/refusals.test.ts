@@ -27,6 +27,12 @@ describe('workflow refusals in the console', () => {
     expect(refusalMessage('it', { reason: 'not-eligible', params: { problems: 'employee-inactive,no-agreement-in-force' } })).toContain(
       '(il dipendente non è in servizio; oggi non c’è un accordo di lavoro agile in vigore)',
     );
+    expect(refusalMessage('en', { reason: 'not-eligible', params: { problems: 'profile-not-remote', profile: 'Educatore' } })).toBe(
+      'The eligibility rules do not allow approval (the job profile “Educatore” may not work remotely). An approver may override with a note.',
+    );
+    expect(refusalMessage('it', { reason: 'not-eligible', params: { problems: 'technology-not-granted', kinds: 'vpn,webcam' } })).toContain(
+      '(l’accordo non prevede: Accesso VPN, Webcam)',
+    );
     expect(eligibilityProblemMessage('it', { code: 'profile-not-remote', params: { profile: 'Operaio' } })).toBe('il profilo «Operaio» non può essere svolto da remoto');
   });
 

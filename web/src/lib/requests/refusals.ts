@@ -18,7 +18,6 @@ const LABEL_PREFIX: Readonly<Record<string, string>> = {
   kinds: 'technology',
   boxes: 'checklist',
   type: 'assetType',
-  problems: 'eligibility.problem',
 };
 
 function labelOf(locale: TLocale, prefix: string, code: string): string {
@@ -30,16 +29,30 @@ function labelledParams(locale: TLocale, params: Record<string, string | number>
   const labelled: MessageParams = {};
   for (const [name, value] of Object.entries(params)) {
     const prefix = LABEL_PREFIX[name];
-    labelled[name] =
-      prefix && typeof value === 'string'
-        ? value
-            .split(',')
-            .filter(Boolean)
-            .map((code) => labelOf(locale, prefix, code))
-            .join(name === 'problems' ? '; ' : ', ')
-        : value;
+    labelled[name] = prefix && typeof value === 'string' ? labelList(locale, prefix, value) : value;
+  }
+  // Eligibility problems are sentences with parameters of their own (the profile, the kinds), sent alongside.
+  if (typeof params['problems'] === 'string') {
+    const { problems, ...own } = params;
+    const ownLabelled = labelledParams(locale, own);
+    labelled['problems'] = problems
+      .split(',')
+      .filter(Boolean)
+      .map((code) => {
+        const key = `eligibility.problem.${code}`;
+        return isMessageKey(key) ? translate(locale, key, ownLabelled) : code;
+      })
+      .join('; ');
   }
   return labelled;
+}
+
+function labelList(locale: TLocale, prefix: string, codes: string): string {
+  return codes
+    .split(',')
+    .filter(Boolean)
+    .map((code) => labelOf(locale, prefix, code))
+    .join(', ');
 }
 
 /** The refusal in the reader's language, or null for a reason this console does not know (show the server's words). */
