@@ -202,6 +202,17 @@ describe('station certificates and the PKI console in Chromium', () => {
     expect(await page.getByTestId('crl-card').getByText('CRL valida').count()).toBe(1);
     await screenshot(page, 'pki-5-ca-created');
     await expectNoSeriousA11yViolations(harness, page);
+
+    // On a phone: the CA forms and the gateway form, nothing to scroll sideways.
+    const phone = await newPage(harness, { viewport: { width: 375, height: 740 }, storageState: await context.storageState(), isMobile: true, hasTouch: true });
+    for (const path of ['/pki', '/vpn/servers/new', '/vpn/profiles/new']) {
+      await phone.page.goto(path, { waitUntil: 'networkidle' });
+      const widths = await phone.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+      expect(widths.scroll, path).toBeLessThanOrEqual(widths.viewport);
+    }
+    await screenshot(phone.page, 'pki-6-phone-profile-form');
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
     expect(problems).toEqual([]);
     await context.close();
   });
