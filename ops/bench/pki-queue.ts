@@ -8,8 +8,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { count, eq, sql } from 'drizzle-orm';
-import { schema, selectRows } from '@varco/db';
+import { count, eq } from 'drizzle-orm';
+import { schema } from '@varco/db';
 import { startOutboxRelay, startWorkers } from '@varco/workers';
 import { startTestApp, type TTestApp } from '../../api/src/testing.js';
 import { generateStationKey, type TCaSigner, type TStationKeyType } from '../../workers/src/pki/index.js';
@@ -63,40 +63,57 @@ async function requestAll(t: TTestApp, flow: TFlow, csrs: string[]): Promise<{ i
   return { ids, perSecond };
 }
 
-/** CPU time (ms) used so far by the processes whose command line matches, from /proc (Linux; 0 elsewhere). */
-function cpuMsOf(match: RegExp): number {
-  let ticks = 0;
+interface TProcessCpu {
+  pid: number;
+  ppid: number;
+  /** Own user + system time, and that of its children that exited (waited for), in clock ticks. */
+  own: number;
+  exitedChildren: number;
+  cmdline: string;
+}
+
+function processes(): TProcessCpu[] {
+  const found: TProcessCpu[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      if (!match.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '))) continue;
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second on Linux)
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      found.push({ pid: Number(pid), ppid: Number(fields[1]), own: Number(fields[11]) + Number(fields[12]), exitedChildren: Number(fields[13]) + Number(fields[14]), cmdline });
     } catch {
       // the process ended meanwhile
     }
   }
-  return ticks * 10;
+  return found;
 }
 
-/** Where the CPU goes during a run: this process (relay + worker), the database's backends, redis-server. */
-function cpuMeter(databaseName: string, redisPort: number) {
-  const read = () => ({ node: process.cpuUsage(), postgres: cpuMsOf(new RegExp(`^postgres: \\w+ ${databaseName} `)), redis: cpuMsOf(new RegExp(`redis-server .*:${redisPort}\\b`)) });
+/** CPU ms so far of redis-server on `redisPort` and of the PostgreSQL on `postgresPort` with all its backends, live or gone. */
+function serverCpuMs(postgresPort: number, redisPort: number): { postgres: number; redis: number } {
+  const all = processes();
+  const postmaster = all.find((process) => /\/postgres -D /.test(process.cmdline) && process.cmdline.includes(` -p ${postgresPort} `));
+  const backends = all.filter((process) => process.ppid === postmaster?.pid);
+  const redis = all.find((process) => /(^|\/)redis-server /.test(process.cmdline) && process.cmdline.includes(`:${redisPort}`));
+  const postgresTicks = (postmaster ? postmaster.own + postmaster.exitedChildren : 0) + backends.reduce((sum, process) => sum + process.own, 0);
+  return { postgres: postgresTicks * 10, redis: (redis?.own ?? 0) * 10 }; // 100 clock ticks per second on Linux
+}
+
+/** Where the CPU goes during a run: this process (relay, worker and its key-generation threads), PostgreSQL, Redis. */
+function cpuMeter(postgresPort: number, redisPort: number) {
+  const read = () => ({ node: process.cpuUsage(), ...serverCpuMs(postgresPort, redisPort) });
   const start = read();
   return (items: number) => {
     const end = read();
     const node = (end.node.user + end.node.system - start.node.user - start.node.system) / 1000;
     const perItem = (ms: number) => (ms / items).toFixed(2);
-    return `CPU per bundle: worker process ${perItem(node)} ms, PostgreSQL ${perItem(end.postgres - start.postgres)} ms, Redis ${perItem(end.redis - start.redis)} ms`;
+    return `CPU per bundle: worker process ${perItem(node)} ms (with its key-generation threads), PostgreSQL ${perItem(end.postgres - start.postgres)} ms, Redis ${perItem(end.redis - start.redis)} ms`;
   };
 }
 
 /** Relay + workers on the pending rows; the clock runs from the relay's first tick until no row is pending. */
-async function drain(t: TTestApp, redisUrl: string): Promise<{ seconds: number; issued: number; failed: number; errors: string[]; cpu: string }> {
+async function drain(t: TTestApp, redisUrl: string, postgresPort: number): Promise<{ seconds: number; issued: number; failed: number; errors: string[]; cpu: string }> {
   const errors: string[] = [];
   const logger = { info: () => {}, warn: () => {}, error: (message: string, fields?: Record<string, unknown>) => void errors.push(`${message} ${JSON.stringify(fields)}`) };
   const workers = await startWorkers({ db: t.database.db, redisUrl, prefix: t.producer.prefix, logger, concurrency: { pki: WORKER_CONCURRENCY }, pki: t.pki });
-  const [database] = await selectRows<{ name: string }>(t.database.db, sql`select current_database() as name`);
-  const meter = cpuMeter(database!.name, Number(new URL(redisUrl).port));
+  const meter = cpuMeter(postgresPort, Number(new URL(redisUrl).port));
   const started = performance.now();
   const relay = startOutboxRelay(t.database.db, t.producer, { intervalMs: 1000, logger });
   const pendingCount = async () => (await t.database.db.select({ n: count() }).from(schema.certificates).where(eq(schema.certificates.status, 'pending')))[0]!.n;
@@ -113,13 +130,13 @@ async function drain(t: TTestApp, redisUrl: string): Promise<{ seconds: number; 
   return { seconds, issued: of('issued'), failed: of('failed'), errors: errors.slice(0, 3), cpu };
 }
 
-async function runFlow(flow: TFlow, redisUrl: string, log: (line: string) => void): Promise<number> {
+async function runFlow(flow: TFlow, servers: { redisUrl: string; postgresPort: number }, log: (line: string) => void): Promise<number> {
   // A fresh, seeded database with its own CA for each flow: one live certificate per station.
   const t = await startTestApp({ kind: 'postgres', pki: { createCa: true } });
   try {
     const csrs = flow.flow === 'csr' ? Array.from({ length: STATIONS }, (_, i) => csrPem(buildTestCsr({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }), commonName: `station-${i}` }))) : [];
     const requested = await requestAll(t, flow, csrs);
-    const result = await drain(t, redisUrl);
+    const result = await drain(t, servers.redisUrl, servers.postgresPort);
     const perSecond = result.issued / result.seconds;
     log(`${flow.name}: ${result.issued} issued${result.failed ? `, ${result.failed} FAILED` : ''} in ${result.seconds.toFixed(1)} s = ${perSecond.toFixed(1)}/s through the queue (API accepted the ${STATIONS} requests at ${requested.perSecond.toFixed(0)}/s, untimed)`);
     log(`  ${result.cpu}`);
@@ -150,21 +167,22 @@ export async function benchQueue(ca: TCaSigner, workDir: string, log: (line: str
   process.env.TEST_REDIS_URL = redis.url; // startTestApp's producer and database come from these
   process.env.TEST_DATABASE_URL = postgres.url;
   try {
+    const servers = { redisUrl: redis.url, postgresPort: postgres.port };
     const caDir = prepareOpensslStationCa(workDir, ca);
     const opensslRate = (keyType: TStationKeyType) => rate(OPENSSL_SAMPLE[keyType], WORKER_CONCURRENCY, (i) => opensslBundle(caDir, keyType, 5000 + i));
     say(`Queue: ${STATIONS} bundles per flow, one worker process (concurrency ${WORKER_CONCURRENCY}), Redis AOF, PostgreSQL; openssl loops are samples (n=${OPENSSL_SAMPLE['rsa-2048']} RSA, ${OPENSSL_SAMPLE['ec-p256']} EC) extrapolated to a rate`);
     // Raw keygen before and after the RSA run, and the openssl loop beside it: a noisy phase hits all three.
     const keygenBefore = await keygenRate();
     const rsaOpensslPerSecond = await opensslRate('rsa-2048');
-    const rsaPerSecond = await runFlow({ name: 'server-side RSA-2048', flow: 'server-key', keyType: 'rsa-2048' }, redis.url, say);
+    const rsaPerSecond = await runFlow({ name: 'server-side RSA-2048', flow: 'server-key', keyType: 'rsa-2048' }, servers, say);
     const keygenAfter = await keygenRate();
     const rsaRawKeygenPerSecond = (keygenBefore + keygenAfter) / 2;
     say(`raw native RSA-2048 keygen, ${WORKER_CONCURRENCY} at a time: ${keygenBefore.toFixed(1)}/s before, ${keygenAfter.toFixed(1)}/s after the run`);
     say(`easy-rsa-style openssl loop RSA-2048, ${WORKER_CONCURRENCY} lanes: ${rsaOpensslPerSecond.toFixed(1)}/s`);
     const ecOpensslPerSecond = await opensslRate('ec-p256');
-    const ecPerSecond = await runFlow({ name: 'server-side EC P-256', flow: 'server-key', keyType: 'ec-p256' }, redis.url, say);
+    const ecPerSecond = await runFlow({ name: 'server-side EC P-256', flow: 'server-key', keyType: 'ec-p256' }, servers, say);
     say(`easy-rsa-style openssl loop EC P-256, ${WORKER_CONCURRENCY} lanes: ${ecOpensslPerSecond.toFixed(1)}/s`);
-    const csrPerSecond = await runFlow({ name: 'CSR signing (EC P-256 CSRs)', flow: 'csr' }, redis.url, say);
+    const csrPerSecond = await runFlow({ name: 'CSR signing (EC P-256 CSRs)', flow: 'csr' }, servers, say);
     return { rsaPerSecond, rsaRawKeygenPerSecond, rsaOpensslPerSecond, ecPerSecond, ecOpensslPerSecond, csrPerSecond, lines };
   } finally {
     restoreEnv('TEST_REDIS_URL', saved.redis);

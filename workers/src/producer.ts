@@ -23,6 +23,9 @@ export function createProducer(redisUrl: string, options: { prefix: string } = {
     let queue = queues.get(key);
     if (!queue) {
       queue = new Queue(QUEUES[key], { connection: redis, prefix: options.prefix });
+      // As on the connection (redis.ts): failures surface on the commands that fail and in /healthz. Without a
+      // listener BullMQ prints every reconnect attempt of a Redis restart to stderr, outside the JSON log.
+      queue.on('error', () => {});
       queues.set(key, queue);
     }
     return queue;
