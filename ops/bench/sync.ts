@@ -9,6 +9,10 @@
  * out of the process list). Targets (issue 5): 100,000-entry full sync ≤ 5× the floor, no-change resync ≤ 2×.
  * Also printed: the reader alone (no database) — what the streamed read costs before any Varco work — the run's
  * own phase timings (job result) and peak RSS / heap sampled every 50 ms during each run.
+ * Responsiveness (issue 5, PGlite): while each run works, a probe sends `select 1` through the same database every
+ * 100 ms, as the in-process API of `npm start` would, and the longest wait is printed with the longest event-loop
+ * stall. With PGlite the apply transaction holds the only connection: that wait is what a console user feels.
+ * Run with the worker's V8 flags (`--max-semi-space-size=32`, see ops/bin/varco.mjs): `npm run bench:sync` does.
  *
  * Every server is started here and stopped in `finally` (and on SIGINT/SIGTERM). Timings are wall clock on a
  * shared machine: compare ratios within one run, never single numbers across runs.
@@ -17,6 +21,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { getSyncRun, migrateDatabase, openDatabase, startSyncRun, SYSTEM_ACTOR, type Database } from '@varco/db';
 import { createMailer, type TDirectorySyncSettings } from '@varco/workers';
@@ -41,6 +46,9 @@ interface TRow {
   rssStartMb: number;
   rssMb: number;
   heapMb: number;
+  /** Longest wait of a probe query sent while the run worked, and the longest event-loop stall (ms). */
+  probeMs: number;
+  stallMs: number;
   timings: string;
 }
 
@@ -76,6 +84,37 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: n
 }
 
 /** The floor: ldapsearch paging through every person to /dev/null, median of 3. */
+/** Sends `select 1` every 100 ms while `work` runs; returns the longest wait and the longest event-loop stall. */
+async function probed<T>(database: Database, work: () => Promise<T>): Promise<{ result: T; probeMs: number; stallMs: number }> {
+  let probeMs = 0;
+  let stallMs = 0;
+  let running = true;
+  let last = performance.now();
+  const lag = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last - 20);
+    last = now;
+  }, 20);
+  const probe = (async () => {
+    while (running) {
+      const sent = performance.now();
+      await database.db.execute(sql`select 1`);
+      probeMs = Math.max(probeMs, performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    stallMs = Math.max(stallMs, performance.now() - last - 20); // a stall that lasted to the end of the run
+    running = false;
+    clearInterval(lag);
+    await probe; // a probe still waiting (for the apply transaction) counts too
+  }
+  return { result, probeMs, stallMs };
+}
+
 async function ldapsearchSeconds(slapd: TSlapd, dir: string): Promise<number> {
   const passwordFile = join(dir, 'service-password');
   await writeFile(passwordFile, slapd.servicePassword, { mode: 0o600 });
@@ -140,13 +179,13 @@ async function benchSize(entries: number, dir: string, postgres: PostgresServer,
   const settings = syncSettingsFor(slapd, { pageSize, timeoutMs: 30_000 }, { limits: { maxDisablePercent: 5, maxDisableCount: 50 } });
   const floorSeconds = await ldapsearchSeconds(slapd, dir);
   const reader = await readerSeconds(settings, entries);
-  rows.push({ entries, db: '—', phase: 'reader only', seconds: reader, floorSeconds, rssStartMb: 0, rssMb: 0, heapMb: 0, timings: '' });
+  rows.push({ entries, db: '—', phase: 'reader only', seconds: reader, floorSeconds, rssStartMb: 0, rssMb: 0, heapMb: 0, probeMs: 0, stallMs: 0, timings: '' });
   // PostgreSQL first: PGlite's WASM memory, once grown, stays in this process's RSS.
   for (const kind of ['postgres', 'pglite'] as const) {
     const database = await openBenchDatabase(kind, dir, postgres);
     try {
       for (const phase of ['full', 'resync'] as const) {
-        const measured = await timed(() => syncOnce(database, settings));
+        const { result: measured, probeMs, stallMs } = await probed(database, () => timed(() => syncOnce(database, settings)));
         const counts = measured.result.outcome === 'succeeded' ? measured.result.counts : {};
         const expected = phase === 'full' ? { created: active } : { unchanged: active, created: 0, updated: 0 };
         for (const [key, value] of Object.entries(expected)) {
@@ -154,7 +193,7 @@ async function benchSize(entries: number, dir: string, postgres: PostgresServer,
         }
         const t = 'timingsMs' in measured.result ? measured.result.timingsMs : null;
         const timings = t ? `state ${(t.stateMs / 1000).toFixed(1)} + read/plan ${(t.readMs / 1000).toFixed(1)} + apply ${(t.applyMs / 1000).toFixed(1)}` : '';
-        rows.push({ entries, db: kind, phase, seconds: measured.seconds, floorSeconds, rssStartMb: measured.rssStartMb, rssMb: measured.rssMb, heapMb: measured.heapMb, timings });
+        rows.push({ entries, db: kind, phase, seconds: measured.seconds, floorSeconds, rssStartMb: measured.rssStartMb, rssMb: measured.rssMb, heapMb: measured.heapMb, probeMs, stallMs, timings });
       }
     } finally {
       await database.close();
@@ -165,14 +204,15 @@ async function benchSize(entries: number, dir: string, postgres: PostgresServer,
 }
 
 function printTable(rows: TRow[]) {
-  const header = ['entries', 'database', 'run', 'seconds', 'entries/s', 'ldapsearch s', 'ratio', 'target', 'RSS MB start → peak', 'peak heap MB', 'where the time goes (s)'];
+  const header = ['entries', 'database', 'run', 'seconds', 'entries/s', 'ldapsearch s', 'ratio', 'target', 'RSS MB start → peak', 'peak heap MB', 'longest query wait / loop stall (ms)', 'where the time goes (s)'];
   const lines = rows.map((row) => {
     const ratio = row.seconds / row.floorSeconds;
     const target = row.phase === 'full' ? TARGETS.full : row.phase === 'resync' ? TARGETS.resync : null;
     const verdict = target === null || row.entries < 100_000 ? (target === null ? '' : `(≤ ${target}×)`) : ratio <= target ? `≤ ${target}× met` : `≤ ${target}× MISSED`;
     return [
       row.entries.toLocaleString('en'), row.db, row.phase, row.seconds.toFixed(2), Math.round(row.entries / row.seconds).toLocaleString('en'),
-      row.floorSeconds.toFixed(2), `${ratio.toFixed(1)}×`, verdict, row.rssMb ? `${row.rssStartMb.toFixed(0)} → ${row.rssMb.toFixed(0)}` : '', row.heapMb ? row.heapMb.toFixed(0) : '', row.timings,
+      row.floorSeconds.toFixed(2), `${ratio.toFixed(1)}×`, verdict, row.rssMb ? `${row.rssStartMb.toFixed(0)} → ${row.rssMb.toFixed(0)}` : '', row.heapMb ? row.heapMb.toFixed(0) : '',
+      row.probeMs ? `${row.probeMs.toFixed(0)} / ${row.stallMs.toFixed(0)}` : '', row.timings,
     ];
   });
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
@@ -194,7 +234,8 @@ async function main() {
   } finally {
     await cleanup();
   }
-  console.log(`\nDirectory sync benchmark (${process.version}, ${((performance.now() - started) / 1000).toFixed(0)} s in all)\n`);
+  const flags = process.execArgv.filter((arg) => arg.startsWith('--max-'));
+  console.log(`\nDirectory sync benchmark (${process.version}${flags.length ? ` ${flags.join(' ')}` : ''}, ${((performance.now() - started) / 1000).toFixed(0)} s in all)\n`);
   printTable(rows);
 }
 

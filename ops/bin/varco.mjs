@@ -13,7 +13,14 @@ import { parseEnv } from 'node:util';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Node reads .env itself (variables already in the environment win), so main.ts still parses one environment.
-const MAIN = [...(existsSync(new URL('../../.env', import.meta.url)) ? ['--env-file=.env'] : []), '--import', 'tsx', 'ops/src/main.ts'];
+// --max-semi-space-size=32 (MB, V8's default is 16): a directory sync decodes and plans 100,000 entries of short-lived
+// objects; a larger young generation let scavenges free them instead of promoting them, and cut the read + plan of
+// `npm run bench:sync` from 6.8 to 4.1 s in an A/B. It only grows when allocation needs it.
+const MAIN = [
+  ...(existsSync(new URL('../../.env', import.meta.url)) ? ['--env-file=.env'] : []),
+  '--max-semi-space-size=32',
+  ...['--import', 'tsx', 'ops/src/main.ts'],
+];
 const POLICY_RC = '/usr/sbin/policy-rc.d';
 const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 

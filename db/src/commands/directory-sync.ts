@@ -56,6 +56,13 @@ const UPDATE_BATCH = 500;
 const MANAGER_BATCH = 1000;
 const RUN_TARGET = 'directory-sync-run';
 
+/**
+ * Between two batch statements: let the event loop turn. PGlite runs each statement synchronously in this process,
+ * so without it a 100,000-person apply froze the process (timers, BullMQ's job-lock renewal, HTTP) for its whole
+ * length. Requests that need the database still wait for the transaction — PGlite has one connection.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Lower-case "first last email directoryId": what the employees search box matches (same as the demo seed). */
 export function employeeSearchText(person: { firstName: string; lastName: string; email: string | null; directoryId: string }): string {
   return [person.firstName, person.lastName, person.email, person.directoryId].filter(Boolean).join(' ').toLowerCase();
@@ -177,6 +184,7 @@ async function insertEmployees(tx: Db, creates: TSyncChanges['create'], lookups:
         ${column(managerIdOf)}::text[], ${column((c) => c.fields.jobProfile)}::text[],
         ${column((c) => remoteAllowedOf(lookups, c.fields.jobProfile))}::boolean[], ${column(() => 'directory')}::text[],
         ${column((c) => employeeSearchText({ ...c.fields, directoryId: c.directoryId }))}::text[])`);
+    await yieldToEventLoop();
   }
   return leftovers;
 }
@@ -270,6 +278,7 @@ async function updateEmployees(tx: Db, updates: TSyncChanges['update'], lookups:
         ${column((r) => r.searchText)}::text[])
         as v(id, directory_dn, first_name, last_name, email, service_id, job_profile, remote_eligible, source, search_text)
       where e.id = v.id`);
+    await yieldToEventLoop();
   }
 }
 
@@ -283,6 +292,7 @@ async function assignManagers(tx: Db, pairs: readonly TManagerPair[]): Promise<v
         as v(directory_id, manager_directory_id)
       left join ${employees} as m on m.directory_id = v.manager_directory_id
       where e.directory_id = v.directory_id`);
+    await yieldToEventLoop();
   }
 }
 
