@@ -63,9 +63,12 @@ export async function startWorkers(params: {
   };
   await applySchedules({ redisUrl: params.redisUrl, prefix: params.prefix ?? 'varco', directorySync: services.directorySync });
   await applyPkiSchedules({ redisUrl: params.redisUrl, prefix: params.prefix ?? 'varco', enabled: services.pki !== null });
+  const connections: ReturnType<typeof createRedis>[] = [];
   const workers = (Object.keys(QUEUES) as TQueueKey[]).map((key) => {
+    const connection = createRedis(params.redisUrl, 'worker');
+    connections.push(connection);
     const worker = new Worker(QUEUES[key], (job) => processJob(job, services, handlers), {
-      connection: createRedis(params.redisUrl, 'worker'),
+      connection,
       prefix: params.prefix ?? 'varco',
       concurrency: SINGLE_JOB_QUEUES.has(key) ? 1 : (params.concurrency?.[key] ?? 4),
       ...(params.stalledMs ? { lockDuration: params.stalledMs, stalledInterval: params.stalledMs } : {}),
@@ -84,8 +87,12 @@ export async function startWorkers(params: {
     mail: services.mailer.enabled ? 'smtp' : 'disabled',
   });
   return {
-    // Graceful: lets running jobs finish before the connection closes.
-    close: async () => void (await Promise.all(workers.map((worker) => worker.close()))),
+    // Graceful: lets running jobs finish before the connection closes. BullMQ leaves a connection it was given open
+    // (it may be shared), so it is closed here; otherwise it keeps the process alive, reconnecting for ever.
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.close()));
+      for (const connection of connections) connection.disconnect();
+    },
   };
 }
 
