@@ -73,21 +73,33 @@ describe('station certificates and the PKI console in Chromium', () => {
     await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(2);
     await expect.poll(async () => [await stateOf(page, 0), await stateOf(page, 1)].filter((state) => state === 'Attivo').length, { timeout: 60_000 }).toBe(2);
 
-    // Revoke the first one, by keyboard, behind its confirmation (the box is required: no tick, no revocation).
+    // Revoke the first one, by keyboard, in its confirmation dialog: Escape cancels; without the tick nothing is
+    // revoked (the box is required); with it the dialog closes and the row says so.
     const original = rows(page).filter({ hasText: serial });
-    await original.locator('summary', { hasText: 'Revoca' }).focus();
+    const openRevoke = original.getByRole('button', { name: 'Revoca…' });
+    await openRevoke.focus();
     await page.keyboard.press('Enter');
-    const revokeForm = original.locator('form[action="?/revokeCertificate"]');
-    await revokeForm.getByLabel('Motivo').selectOption('superseded');
-    await revokeForm.getByRole('button', { name: 'Revoca il certificato' }).click();
-    expect(await revokeForm.getByLabel('Confermo la revoca', { exact: false }).evaluate((box) => (box as HTMLInputElement).validity.valueMissing)).toBe(true);
-    expect(await stateOf(page, 0) === 'Revocato' || (await stateOf(page, 1)) === 'Revocato').toBe(false);
-    await revokeForm.getByLabel('Confermo la revoca', { exact: false }).focus();
+    const dialog = page.getByRole('dialog', { name: /Revocare il certificato/ });
+    await dialog.waitFor();
+    expect(await dialog.getByRole('heading').textContent()).toContain(serial);
+    await screenshot(page, 'pki-2-revoke-dialog');
+    await expectNoSeriousA11yViolations(harness, page);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await openRevoke.focus();
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('Motivo').selectOption('superseded');
+    await dialog.getByRole('button', { name: 'Revoca il certificato' }).click();
+    const tick = dialog.getByLabel('Confermo la revoca', { exact: false });
+    expect(await tick.evaluate((box) => (box as HTMLInputElement).validity.valueMissing)).toBe(true);
+    expect([await stateOf(page, 0), await stateOf(page, 1)]).not.toContain('Revocato');
+    await tick.focus();
     await page.keyboard.press('Space');
-    await revokeForm.getByRole('button', { name: 'Revoca il certificato' }).focus();
+    await dialog.getByRole('button', { name: 'Revoca il certificato' }).focus();
     await page.keyboard.press('Enter');
     await page.getByText('Certificato revocato.').waitFor();
     await expect.poll(async () => (await original.locator('td').nth(1).textContent())?.trim()).toBe('Revocato');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
     await screenshot(page, 'pki-2-renewed-revoked');
 
     // The certificate list: filters and the search by serial.
