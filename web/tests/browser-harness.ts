@@ -19,6 +19,7 @@ export interface AppServer {
 // (for example a stub API while the real one is being built).
 const APP_SERVER_MODULE =
   process.env.VARCO_TEST_APP_SERVER ?? fileURLToPath(new URL('../../ops/src/testing/app-server.ts', import.meta.url));
+const MAILBOX_MODULE = fileURLToPath(new URL('../../ops/src/testing/mailbox.ts', import.meta.url));
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 export const DEMO_PASSWORD = 'demo-varco-2026';
 const CHROMIUM_ARGS = [
@@ -31,21 +32,37 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** The server's own mailbox on the run's SMTP sink (ops/src/testing/mailbox.ts), when the harness was asked for mail. */
+export interface HarnessMailbox {
+  waitFor(predicate: (message: SinkMessage) => boolean, timeoutMs: number): Promise<SinkMessage>;
+}
+export interface SinkMessage {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
 export interface Harness {
   server: AppServer;
   browser: Browser;
   axeSource: string;
+  /** Set with `startHarness({ mail: true })`: the server sends its notifications there. */
+  mailbox?: HarnessMailbox | null;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: { mail?: boolean } = {}): Promise<Harness> {
   await mkdir(ARTIFACTS_DIR, { recursive: true });
   const require = createRequire(import.meta.url);
   const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-  const module = (await import(/* @vite-ignore */ APP_SERVER_MODULE)) as { startAppServer: () => Promise<AppServer> };
-  const server = await module.startAppServer();
+  const mailbox = options.mail
+    ? ((await import(/* @vite-ignore */ MAILBOX_MODULE)) as { openMailbox: (prefix: string) => HarnessMailbox & { url: string } }).openMailbox('browser')
+    : null;
+  const env: Record<string, string> = mailbox ? { SMTP_URL: mailbox.url, SMTP_FROM: 'Varco <varco@comune.example.it>' } : {};
+  const module = (await import(/* @vite-ignore */ APP_SERVER_MODULE)) as { startAppServer: (options: { env: Record<string, string> }) => Promise<AppServer> };
+  const server = await module.startAppServer({ env });
   try {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    return { server, browser, axeSource };
+    return { server, browser, axeSource, mailbox };
   } catch (err) {
     await server.stop();
     throw err;

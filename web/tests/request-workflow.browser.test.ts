@@ -25,7 +25,8 @@ const CSV_HEADER = 'type,model,serial,asset_tag,location';
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await startHarness();
+  // With mail: the server sends its notifications to this file's mailbox on the SMTP sink the test command runs.
+  harness = await startHarness({ mail: true });
 });
 
 afterAll(async () => {
@@ -95,6 +96,14 @@ describe('kit request workflow in Chromium', () => {
     await expectStatus(secondTab, 'Approvata');
     await screenshot(secondTab, 'workflow-4-already-approved');
     expect((await timelineActions(secondTab)).filter((action) => action === 'approve')).toHaveLength(1);
+    // The e-mails of both steps arrived, in Italian: the manager was asked, the employee told (once).
+    const mailAbout = (subject: RegExp) => harness.mailbox!.waitFor((m) => m.subject.includes(number!) && subject.test(m.subject), 30_000);
+    const toManager = await mailAbout(/da approvare$/);
+    const toEmployee = await mailAbout(/approvata$/);
+    expect(toManager.to).toHaveLength(1);
+    expect(toEmployee.to).toHaveLength(1);
+    expect(toEmployee.to).not.toEqual(toManager.to);
+    expect(toEmployee.text).toMatch(/^Gentile .+,\n\nLa tua richiesta R-\d{4}-\d{6} \(computer portatile, accesso VPN\) è stata approvata da /);
 
     // 3. The hot-line imports a laptop (a bad file first: nothing is imported, each wrong row is named).
     const hotline = await newPage(harness);
