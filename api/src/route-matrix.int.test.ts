@@ -6,7 +6,8 @@ import { routeAccess } from './auth/route.js';
 import { silentLogger, startTestApp, TEST_CONFIG, type TTestApp, type TTestSession } from './testing.js';
 
 // Every route × every actor. A route added to the API without a row here fails the first test below.
-const ACTORS = ['anonymous', 'dipendente', 'responsabile', 'hotline', 'itmanager', 'admin'] as const;
+// `hr` (HR office, confirms VPN access) is also an employee, and sees every employee and request.
+const ACTORS = ['anonymous', 'dipendente', 'responsabile', 'hr', 'hotline', 'itmanager', 'admin'] as const;
 type TActorName = (typeof ACTORS)[number];
 type TExpect = Record<TActorName, number>;
 
@@ -25,7 +26,7 @@ interface TCase {
 }
 
 const all = (status: number, anonymous = 401): TExpect => ({
-  anonymous, dipendente: status, responsabile: status, hotline: status, itmanager: status, admin: status,
+  anonymous, dipendente: status, responsabile: status, hr: status, hotline: status, itmanager: status, admin: status,
 });
 const only = (allowed: TActorName[], status = 200, denied = 403): TExpect =>
   Object.fromEntries(ACTORS.map((a) => [a, a === 'anonymous' ? 401 : allowed.includes(a) ? status : denied])) as TExpect;
@@ -43,13 +44,13 @@ const MATRIX: Record<string, TCase[]> = {
   'GET /api/me/kit': [{ label: 'own kit', request: () => ({ path: '/api/me/kit' }), expect: all(200) }],
   'GET /api/services': [{ label: 'list', request: () => ({ path: '/api/services' }), expect: all(200) }],
   'GET /api/activities': [{ label: 'list', request: () => ({ path: '/api/activities?service=SD' }), expect: all(200) }],
-  'GET /api/employees': [{ label: 'list', request: () => ({ path: '/api/employees' }), expect: only(['responsabile', 'hotline', 'itmanager', 'admin']) }],
+  'GET /api/employees': [{ label: 'list', request: () => ({ path: '/api/employees' }), expect: only(['responsabile', 'hr', 'hotline', 'itmanager', 'admin']) }],
   'GET /api/employees/:id': [
     { label: 'own record', request: (ids) => ({ path: `/api/employees/${ids.ownEmployee}` }), expect: all(200) },
     {
       label: "another service's employee",
       request: (ids) => ({ path: `/api/employees/${ids.otherEmployee}` }),
-      expect: { anonymous: 401, dipendente: 404, responsabile: 404, hotline: 200, itmanager: 200, admin: 200 },
+      expect: { anonymous: 401, dipendente: 404, responsabile: 404, hr: 200, hotline: 200, itmanager: 200, admin: 200 },
     },
   ],
   'PUT /api/employees/:id/agreement': [
@@ -57,7 +58,7 @@ const MATRIX: Record<string, TCase[]> = {
     {
       label: "another service's agreement",
       request: (ids) => ({ path: `/api/employees/${ids.otherEmployee}/agreement`, body: agreementBody }),
-      expect: { anonymous: 401, dipendente: 403, responsabile: 404, hotline: 403, itmanager: 403, admin: 200 },
+      expect: { anonymous: 401, dipendente: 403, responsabile: 404, hr: 403, hotline: 403, itmanager: 403, admin: 200 },
     },
   ],
   'GET /api/audit': [{ label: 'list', request: () => ({ path: '/api/audit' }), expect: only(['itmanager', 'admin']) }],
@@ -70,15 +71,15 @@ const MATRIX: Record<string, TCase[]> = {
   'GET /api/requests': [{ label: 'list (scoped)', request: () => ({ path: '/api/requests' }), expect: all(200) }],
   'POST /api/requests': [
     // admin has no employee record, so must say for whom: a clear 422, not a 403.
-    { label: 'for oneself', request: () => ({ path: '/api/requests', body: { kinds: ['webcam'] } }), expect: { anonymous: 401, dipendente: 201, responsabile: 201, hotline: 201, itmanager: 201, admin: 422 } },
+    { label: 'for oneself', request: () => ({ path: '/api/requests', body: { kinds: ['webcam'] } }), expect: { anonymous: 401, dipendente: 201, responsabile: 201, hr: 201, hotline: 201, itmanager: 201, admin: 422 } },
   ],
   'GET /api/requests/:id': [
     { label: "dipendente's request", request: (ids) => ({ path: `/api/requests/${ids.ownRequest}` }), expect: all(200) },
-    { label: "another service's request", request: (ids) => ({ path: `/api/requests/${ids.otherRequest}` }), expect: { anonymous: 401, dipendente: 404, responsabile: 404, hotline: 200, itmanager: 200, admin: 200 } },
+    { label: "another service's request", request: (ids) => ({ path: `/api/requests/${ids.otherRequest}` }), expect: { anonymous: 401, dipendente: 404, responsabile: 404, hr: 200, hotline: 200, itmanager: 200, admin: 200 } },
   ],
   'POST /api/requests/:id/transitions': [
     { label: 'an illegal step on a visible draft', request: (ids) => ({ path: `/api/requests/${ids.ownRequest}/transitions`, body: { action: 'close' } }), expect: all(409) },
-    { label: 'on an invisible request', request: (ids) => ({ path: `/api/requests/${ids.otherRequest}/transitions`, body: { action: 'close' } }), expect: { anonymous: 401, dipendente: 404, responsabile: 404, hotline: 409, itmanager: 409, admin: 409 } },
+    { label: 'on an invisible request', request: (ids) => ({ path: `/api/requests/${ids.otherRequest}/transitions`, body: { action: 'close' } }), expect: { anonymous: 401, dipendente: 404, responsabile: 404, hr: 409, hotline: 409, itmanager: 409, admin: 409 } },
   ],
   'GET /api/queue': [{ label: 'hot-line queue', request: () => ({ path: '/api/queue' }), expect: only(['hotline', 'itmanager', 'admin']) }],
   'GET /api/assets': [{ label: 'registry', request: () => ({ path: '/api/assets' }), expect: only(['hotline', 'itmanager', 'admin']) }],
@@ -99,7 +100,7 @@ const MATRIX: Record<string, TCase[]> = {
     // Authorisation is per request inside: an invisible one is reported "not_found", an illegal step "conflict".
     { label: 'an illegal step', request: (ids) => ({ path: '/api/requests/bulk-transitions', body: { requestIds: [ids.ownRequest], action: 'close' } }), expect: all(200) },
   ],
-  'GET /api/reports/requests': [{ label: 'figures', request: () => ({ path: '/api/reports/requests' }), expect: only(['responsabile', 'hotline', 'itmanager', 'admin']) }],
+  'GET /api/reports/requests': [{ label: 'figures', request: () => ({ path: '/api/reports/requests' }), expect: only(['responsabile', 'hr', 'hotline', 'itmanager', 'admin']) }],
   'GET /admin/queues': [{ label: 'dashboard', request: () => ({ path: '/admin/queues' }), expect: only(['admin']) }],
   // Directory sync is not configured in this app: admin gets the "not configured" answers (200 ok:false, 422).
   'GET /api/directory/settings': [{ label: 'settings', request: () => ({ path: '/api/directory/settings' }), expect: only(['admin']) }],
