@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectory } from '../../ops/src/testing/directory-fixture';
 import { asDirectoryAdmin } from '../../ops/src/testing/directory-sync-fixture';
@@ -69,12 +69,17 @@ describe('directory sync console', () => {
     expect(problems).toEqual([]);
   });
 
-  it('a held sync can be discarded in two steps: nobody is disabled, the run shows as cancelled', async () => {
-    const { page, problems } = await newPage(harness);
+  /** Signs in as admin and presses "Sync now": the page is then the new run's. */
+  async function startSyncFromConsole(page: Page) {
     await signIn(page, 'admin');
     await page.goto('/directory');
     await page.getByRole('button', { name: 'Sincronizza ora' }).click();
     await page.waitForURL(/\/directory\/runs\/run_/);
+  }
+
+  it('a held sync can be discarded in two steps: nobody is disabled, the run shows as cancelled', async () => {
+    const { page, problems } = await newPage(harness);
+    await startSyncFromConsole(page);
     await expect.poll(() => page.getByRole('heading', { name: 'Conferma delle disattivazioni' }).count(), { timeout: 30_000 }).toBe(1);
     await page.getByRole('link', { name: 'Scarta questa sincronizzazione…' }).click();
     await page.waitForURL(/discard=1/);
@@ -96,10 +101,7 @@ describe('directory sync console', () => {
 
   it('sync now stops for confirmation (live, without reloading); the two-step confirmation applies it', async () => {
     const { page, problems } = await newPage(harness);
-    await signIn(page, 'admin');
-    await page.goto('/directory');
-    await page.getByRole('button', { name: 'Sincronizza ora' }).click();
-    await page.waitForURL(/\/directory\/runs\/run_/);
+    await startSyncFromConsole(page);
     // The page polls while the run runs: the held state appears without a reload.
     await expect.poll(() => page.getByRole('heading', { name: 'Conferma delle disattivazioni' }).count(), { timeout: 30_000 }).toBe(1);
     // The demo's active staff (922 of 927) are not in this directory.
