@@ -41,6 +41,15 @@ describe('station certificates and the PKI console in Chromium', () => {
     const vpn = page.getByRole('region', { name: 'VPN e certificati di postazione' });
     expect(await rows(page).count()).toBe(0);
 
+    // A CSR the API refuses is explained by its code in the console's language, never with the server's English.
+    await vpn.getByLabel('Della postazione (incolla la CSR)').check();
+    await vpn.getByLabel('CSR (PEM)').fill('not a certificate request');
+    await vpn.getByRole('button', { name: 'Emetti il certificato' }).click();
+    await vpn.getByText('La CSR non si può leggere: serve un solo blocco PEM', { exact: false }).waitFor();
+    expect(await page.locator('main [lang="en"]').count()).toBe(0);
+    expect(await rows(page).count()).toBe(0);
+    await vpn.getByLabel('Generata dal server', { exact: false }).check();
+
     // Issue (server-side key): the one-time password is shown once; the row follows the worker to "Attivo".
     await vpn.getByRole('button', { name: 'Emetti il certificato' }).click();
     const otp = page.getByTestId('one-time-password');

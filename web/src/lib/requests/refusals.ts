@@ -68,3 +68,39 @@ export function eligibilityProblemMessage(locale: TLocale, problem: { code: stri
   const key = `eligibility.problem.${problem.code}`;
   return isMessageKey(key) ? translate(locale, key, labelledParams(locale, problem.params)) : null;
 }
+
+/**
+ * Codes whose sentence is generic ("changed meanwhile", "cannot be done with these data"): the server's own sentence
+ * says which rule refused, so it is shown beside ours. Every other code with an `apiError.<code>` sentence — the CSR
+ * checks, the CA import, a bundle already taken, the PKI unavailable — is precise and replaces the server's words.
+ */
+const GENERIC_CODES: ReadonlySet<string> = new Set(['conflict', 'forbidden', 'unprocessable', 'validation_failed']);
+
+/** A refused API call as the console receives it: the stable code, the server's English sentence, a rule's reason. */
+export interface RefusedCall extends Refusal {
+  code?: string | undefined;
+  message?: string | undefined;
+}
+
+/** The error code's own sentence in the reader's language (`apiError.<code>`), or null for a code unknown here. */
+export function errorCodeMessage(locale: TLocale, code: string): string | null {
+  const key = `apiError.${code}`;
+  return isMessageKey(key) ? translate(locale, key) : null;
+}
+
+/**
+ * Any refusal in the reader's language: a workflow rule's reason (`refusal.<reason>`), else a precise code's sentence.
+ * Only a generic code or one this console does not know keeps the server's English sentence, as `apiMessage`
+ * (shown marked lang="en"), beside `fallback`'s words for the code.
+ */
+export function refusalText(
+  locale: TLocale,
+  call: RefusedCall,
+  fallback: (code: string | undefined) => string,
+): { message: string; apiMessage: string | null } {
+  const translated = refusalMessage(locale, call);
+  if (translated) return { message: translated, apiMessage: null };
+  const precise = call.code && !GENERIC_CODES.has(call.code) ? errorCodeMessage(locale, call.code) : null;
+  if (precise) return { message: precise, apiMessage: null };
+  return { message: fallback(call.code), apiMessage: call.message || null };
+}

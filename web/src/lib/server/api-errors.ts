@@ -1,6 +1,7 @@
 import { error, fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import type { TLocale } from '@varco/api/contract';
-import { isMessageKey, translate } from '$lib/i18n/translate';
+import { translate } from '$lib/i18n/translate';
+import { errorCodeMessage } from '../requests/refusals';
 import { ApiError } from './api';
 import { loginPath } from './safe-redirect';
 
@@ -22,9 +23,7 @@ interface FailureOptions<V> {
 }
 
 export function apiErrorMessage(locale: TLocale, err: ApiError): string {
-  const key = `apiError.${err.code}`;
-  if (isMessageKey(key)) return translate(locale, key);
-  return translate(locale, err.status >= 500 ? 'apiError.unavailable' : 'apiError.unknown');
+  return errorCodeMessage(locale, err.code) ?? translate(locale, err.status >= 500 ? 'apiError.unavailable' : 'apiError.unknown');
 }
 
 /** A missing or expired session, as opposed to wrong credentials typed into the sign-in form. */

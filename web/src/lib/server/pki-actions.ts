@@ -1,8 +1,7 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { REVOCATION_REASONS, STATION_KEY_TYPES, type TCertificateBundle, type TRevocationReason } from '@varco/api/contract';
 import { translate } from '$lib/i18n/translate';
-import { ApiError } from './api';
-import { actionFailure } from './api-errors';
+import { workflowFailure } from './request-failures';
 
 /**
  * Form actions of the station-certificate screens (employee page, request page). The browser never calls the
@@ -18,12 +17,12 @@ const text = (form: FormData, name: string) => {
   return typeof value === 'string' ? value : '';
 };
 
-/** CSR refusals carry the API's precise reason (which check failed); other errors use the shared translations. */
+/**
+ * A refused PKI call in the reader's language, by its code (CSR checks, bundle gone, PKI unavailable…) or a workflow
+ * rule's reason; the server's English sentence only where the console has no precise words (see `refusalText`).
+ */
 function pkiFailure(event: RequestEvent, err: unknown) {
-  if (err instanceof ApiError && err.code.startsWith('csr_')) {
-    return fail(err.status, { message: translate(event.locals.locale, 'apiError.csr_invalid', { reason: err.message }), code: err.code, requestId: err.requestId ?? event.locals.requestId, fieldErrors: {}, values: undefined });
-  }
-  return actionFailure(event, err, { values: undefined });
+  return workflowFailure(event, err, undefined);
 }
 
 function issuanceOptions(form: FormData) {

@@ -1,7 +1,7 @@
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import { ZIdParam, type TLocale } from '@varco/api/contract';
 import { translate } from '../i18n/translate';
-import { refusalMessage, type Refusal } from '../requests/refusals';
+import { refusalText, type Refusal } from '../requests/refusals';
 import { alreadyDone, DESTRUCTIVE_ACTIONS, type RequestAction } from '../requests/workflow';
 import { ApiError } from './api';
 import { apiErrorMessage, invalidForm } from './api-errors';
@@ -94,14 +94,13 @@ function bulkFailureMessage(locale: TLocale, code: string | undefined): string {
   return apiErrorMessage(locale, new ApiError(400, code ?? 'unknown', '', null));
 }
 
-/** A bulk entry's failure in words: the translated refusal, else the code's message with the server's sentence. */
+/** A bulk entry's failure in words: the translated refusal or precise code, else the code's message with the server's sentence. */
 export function bulkFailureText(
   locale: TLocale,
   entry: Refusal & { code?: string | undefined; message?: string | undefined },
   messageForCode: (locale: TLocale, code: string | undefined) => string,
 ): { message: string; apiMessage: string | null } {
-  const translated = refusalMessage(locale, entry);
-  return translated ? { message: translated, apiMessage: null } : { message: messageForCode(locale, entry.code), apiMessage: entry.message ?? null };
+  return refusalText(locale, entry, (code) => messageForCode(locale, code));
 }
 
 /** The same step on many requests; the answer names each request that failed, with the reason. */
