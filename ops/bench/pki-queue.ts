@@ -18,7 +18,10 @@ import { startPostgres } from '../src/testing/postgres.js';
 import { startRedis } from '../src/testing/redis.js';
 import { opensslBundle, prepareOpensslStationCa } from './pki-baselines.js';
 
-export const STATIONS = 682;
+/** `-- --count=N` issues fewer (or more) per flow; `-- --flow=csr` runs the CSR flow only (no keygen, no openssl loops). */
+const argValue = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+export const STATIONS = Number(argValue('count') ?? 682);
+const ONLY_FLOW = argValue('flow');
 /** The production default (WORKER_CONCURRENCY): jobs per queue in one worker process. */
 export const WORKER_CONCURRENCY = 4;
 const OPENSSL_SAMPLE = { 'rsa-2048': 48, 'ec-p256': 80 } as const;
@@ -172,6 +175,10 @@ export async function benchQueue(ca: TCaSigner, workDir: string, log: (line: str
     const opensslRate = (keyType: TStationKeyType) => rate(OPENSSL_SAMPLE[keyType], WORKER_CONCURRENCY, (i) => opensslBundle(caDir, keyType, 5000 + i));
     say(`Queue: ${STATIONS} bundles per flow, one worker process (concurrency ${WORKER_CONCURRENCY}), Redis AOF, PostgreSQL; openssl loops are samples (n=${OPENSSL_SAMPLE['rsa-2048']} RSA, ${OPENSSL_SAMPLE['ec-p256']} EC) extrapolated to a rate`);
     // Raw keygen before and after the RSA run, and the openssl loop beside it: a noisy phase hits all three.
+    if (ONLY_FLOW === 'csr') {
+      const csrPerSecond = await runFlow({ name: 'CSR signing (EC P-256 CSRs)', flow: 'csr' }, servers, say);
+      return { rsaPerSecond: NaN, rsaRawKeygenPerSecond: NaN, rsaOpensslPerSecond: NaN, ecPerSecond: NaN, ecOpensslPerSecond: NaN, csrPerSecond, lines };
+    }
     const keygenBefore = await keygenRate();
     const rsaOpensslPerSecond = await opensslRate('rsa-2048');
     const rsaPerSecond = await runFlow({ name: 'server-side RSA-2048', flow: 'server-key', keyType: 'rsa-2048' }, servers, say);

@@ -244,8 +244,8 @@ function printQueueTargets(queue: TQueueFigures) {
   const rsaShare = queue.rsaPerSecond / queue.rsaRawKeygenPerSecond;
   const ecTimes = queue.ecPerSecond / queue.ecOpensslPerSecond;
   console.log(`\nIssue #3 targets, end to end through the queue (${STATIONS} bundles each; openssl loop rates from samples):`);
-  console.log(`- server-side RSA-2048 ${queue.rsaPerSecond.toFixed(1)}/s = ${(100 * rsaShare).toFixed(0)}% of raw native keygen ${queue.rsaRawKeygenPerSecond.toFixed(1)}/s at the same parallelism (target ≥ 80%: ${verdict(rsaShare >= 0.8)}), ${(queue.rsaPerSecond / queue.rsaOpensslPerSecond).toFixed(1)}× the openssl loop ${queue.rsaOpensslPerSecond.toFixed(1)}/s`);
-  console.log(`- server-side EC P-256 ${queue.ecPerSecond.toFixed(1)}/s = ${ecTimes.toFixed(1)}× the openssl loop ${queue.ecOpensslPerSecond.toFixed(1)}/s (target ≥ 5×: ${verdict(ecTimes >= 5)})`);
+  if (!Number.isNaN(queue.rsaPerSecond)) console.log(`- server-side RSA-2048 ${queue.rsaPerSecond.toFixed(1)}/s = ${(100 * rsaShare).toFixed(0)}% of raw native keygen ${queue.rsaRawKeygenPerSecond.toFixed(1)}/s at the same parallelism (target ≥ 80%: ${verdict(rsaShare >= 0.8)}), ${(queue.rsaPerSecond / queue.rsaOpensslPerSecond).toFixed(1)}× the openssl loop ${queue.rsaOpensslPerSecond.toFixed(1)}/s`);
+  if (!Number.isNaN(queue.ecPerSecond)) console.log(`- server-side EC P-256 ${queue.ecPerSecond.toFixed(1)}/s = ${ecTimes.toFixed(1)}× the openssl loop ${queue.ecOpensslPerSecond.toFixed(1)}/s (target ≥ 5×: ${verdict(ecTimes >= 5)})`);
   console.log(`- CSR signing ${queue.csrPerSecond.toFixed(0)} certificates/s (target ≥ 300/s: ${verdict(queue.csrPerSecond >= 300)})`);
 }
 

@@ -1,11 +1,11 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { REVOCATION_REASON_CODES, type TRevocationReasonName } from '../domain/revocation.js';
 import { newId } from '../ids.js';
-import { assets, certificates, crlState, employees, kitRequestEvents, kitRequestItems } from '../schema/index.js';
+import { assets, auditLog, certificates, crlState, employees, kitRequestEvents, kitRequestItems } from '../schema/index.js';
 import type { TCertificate } from '../queries/pki.js';
 import type { TWorkflowRefusal } from '../domain/workflow-refusals.js';
-import { writeAudit, type TActor } from './audit.js';
+import { SYSTEM_ACTOR, writeAudit, type TActor } from './audit.js';
 import { addToOutbox } from './outbox.js';
 import { ensureVpnAccount } from './vpn.js';
 
@@ -231,6 +231,90 @@ export async function completeIssuance(db: Db, params: { certificateId: string; 
       after: { serialHex: params.issued.serialHex, notAfter: params.issued.notAfter.toISOString(), fingerprintSha256: params.issued.fingerprintSha256 },
     });
     return updated;
+  });
+}
+
+export interface TCsrClaim {
+  certificate: TCertificate;
+  assetTag: string | null;
+}
+
+export interface TCsrSigned {
+  certificateId: string;
+  issued: TIssuedCertificateFields;
+  bundleOvpn: string;
+}
+
+/**
+ * CSR flow, batched (a job costs far more than the ~2 ms of signing it does): in one transaction, locks the job's own
+ * row — waiting while another batch holds it, so no row is ever left behind by a batch that rolls back — then up to
+ * `limit - 1` other pending CSR rows of the same CA, oldest first, skipping rows another job holds (SKIP LOCKED).
+ * `sign` returns the certificates to store; a row it leaves out stays pending for its own job (which fails it as
+ * today). All complete together: one multi-row update guarded by status = 'pending', the kit items, one audit row
+ * per certificate. Null: the own row is no longer pending (an earlier batch or delivery issued it).
+ */
+export async function issueCsrBatch(
+  db: Db,
+  params: { certificateId: string; caId: string; limit: number; sign: (claimed: TCsrClaim[], tx: Db) => Promise<TCsrSigned[]> },
+): Promise<{ claimed: number; issued: TCsrSigned[] } | null> {
+  return db.transaction(async (tx) => {
+    const claim = () =>
+      tx
+        .select({ certificate: certificates, assetTag: assets.assetTag })
+        .from(certificates)
+        .leftJoin(assets, eq(assets.id, certificates.assetId));
+    const [own] = await claim().where(eq(certificates.id, params.certificateId)).for('update', { of: certificates });
+    if (!own || own.certificate.status !== 'pending') return null;
+    const others = await claim()
+      .where(and(eq(certificates.caId, params.caId), eq(certificates.flow, 'csr'), eq(certificates.status, 'pending'), ne(certificates.id, params.certificateId)))
+      .orderBy(asc(certificates.createdAt), asc(certificates.id))
+      .limit(Math.max(0, params.limit - 1))
+      .for('update', { of: certificates, skipLocked: true });
+    const claimed = [own, ...others];
+    const signed = await params.sign(claimed, tx);
+    if (!signed.length) return { claimed: claimed.length, issued: [] };
+    const column = <T>(value: (one: TCsrSigned) => T) => sql.param(signed.map(value));
+    const updated = (await tx.execute(sql`
+      update ${certificates} as c
+         set status = 'issued', progress = 100, serial_hex = v.serial_hex, certificate_pem = v.certificate_pem,
+             fingerprint_sha256 = v.fingerprint_sha256, not_before = v.not_before, not_after = v.not_after,
+             bundle_p12 = null, bundle_ovpn = v.bundle_ovpn, bundle_otp_sealed = null, failure = null, updated_at = now()
+        from unnest(${column((one) => one.certificateId)}::text[], ${column((one) => one.issued.serialHex)}::text[],
+                    ${column((one) => one.issued.certificatePem)}::text[], ${column((one) => one.issued.fingerprintSha256)}::text[],
+                    ${column((one) => one.issued.notBefore.toISOString())}::timestamptz[], ${column((one) => one.issued.notAfter.toISOString())}::timestamptz[],
+                    ${column((one) => one.bundleOvpn)}::text[])
+             as v(id, serial_hex, certificate_pem, fingerprint_sha256, not_before, not_after, bundle_ovpn)
+       where c.id = v.id and c.status = 'pending'
+      returning c.id`)) as unknown as { rows: { id: string }[] };
+    const updatedIds = new Set(updated.rows.map((row) => row.id));
+    const issued = signed.filter((one) => updatedIds.has(one.certificateId));
+    if (!issued.length) return { claimed: claimed.length, issued };
+    const bySerial = new Map(issued.map((one) => [one.certificateId, one.issued.serialHex]));
+    const items = await tx
+      .update(kitRequestItems)
+      .set({ status: 'issued' })
+      .where(and(inArray(kitRequestItems.certificateId, [...updatedIds]), inArray(kitRequestItems.status, ['pending', 'assigned'])))
+      .returning({ id: kitRequestItems.id, requestId: kitRequestItems.requestId, certificateId: kitRequestItems.certificateId });
+    if (items.length) {
+      await tx.insert(kitRequestEvents).values(
+        items.map((item) => ({ id: newId('event'), requestId: item.requestId, itemId: item.id, actorName: 'Varco', action: 'certificate-issued', comment: `serial ${bySerial.get(item.certificateId!)}` })),
+      );
+    }
+    await tx.insert(auditLog).values(
+      issued.map((one) => ({
+        actorUserId: SYSTEM_ACTOR.userId,
+        actorUsername: SYSTEM_ACTOR.username,
+        actorRole: SYSTEM_ACTOR.role,
+        action: 'certificate.issue',
+        targetType: 'certificate',
+        targetId: one.certificateId,
+        before: null,
+        after: { serialHex: one.issued.serialHex, notAfter: one.issued.notAfter.toISOString(), fingerprintSha256: one.issued.fingerprintSha256 },
+        requestId: null,
+        ip: null,
+      })),
+    );
+    return { claimed: claimed.length, issued };
   });
 }
 

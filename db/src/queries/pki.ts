@@ -46,6 +46,24 @@ const certificateSummaryColumns = {
 };
 export type TCertificateSummary = Omit<TCertificate, 'bundleP12' | 'bundleOvpn' | 'bundleOtpSealed' | 'csrPem' | 'certificatePem'> & { hasBundle: boolean };
 
+// What an issuance job reads first: no bundle nor certificate PEM (an issued row's are kilobytes, and most CSR jobs
+// find their row issued by a batch and stop after this read).
+const ISSUANCE_LEFT_OUT = ['bundleP12', 'bundleOvpn', 'certificatePem'] as const;
+const issuanceColumns = Object.fromEntries(
+  Object.entries(getTableColumns(certificates)).filter(([name]) => !(ISSUANCE_LEFT_OUT as readonly string[]).includes(name)),
+) as Omit<TAllColumns, (typeof ISSUANCE_LEFT_OUT)[number]>;
+export type TCertificateForIssuance = Omit<TCertificate, (typeof ISSUANCE_LEFT_OUT)[number]>;
+
+/** The row an issuance job works from, with the station's asset tag, or null. One query. */
+export async function getCertificateForIssuance(db: Db, params: { id: string }): Promise<{ certificate: TCertificateForIssuance; assetTag: string | null } | null> {
+  const [row] = await db
+    .select({ certificate: issuanceColumns, assetTag: assets.assetTag })
+    .from(certificates)
+    .leftJoin(assets, eq(assets.id, certificates.assetId))
+    .where(eq(certificates.id, params.id));
+  return row ?? null;
+}
+
 /** One certificate with its holder and station, or null. */
 export async function getCertificateDetail(db: Db, params: { id: string }) {
   const [row] = await db

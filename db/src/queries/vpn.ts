@@ -1,4 +1,4 @@
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { employees, vpnAccounts, vpnProfiles, vpnServers } from '../schema/index.js';
 
@@ -54,6 +54,24 @@ export async function getVpnAccountOfEmployee(db: Db, params: { employeeId: stri
   if (!row) return null;
   const servers = await db.select().from(vpnServers).where(eq(vpnServers.profileId, row.profile.id));
   return { ...row, servers: failoverOrder(servers, row.account.primaryServerId) };
+}
+
+/** getVpnAccountOfEmployee for many employees in two queries (a batch of CSR issuances); employee id → account. */
+export async function getVpnAccountsOfEmployees(db: Db, params: { employeeIds: readonly string[] }) {
+  const found = new Map<string, NonNullable<Awaited<ReturnType<typeof getVpnAccountOfEmployee>>>>();
+  if (!params.employeeIds.length) return found;
+  const rows = await db
+    .select({ account: vpnAccounts, profile: vpnProfiles })
+    .from(vpnAccounts)
+    .innerJoin(vpnProfiles, eq(vpnProfiles.id, vpnAccounts.profileId))
+    .where(inArray(vpnAccounts.employeeId, [...new Set(params.employeeIds)]));
+  const profileIds = [...new Set(rows.map((row) => row.profile.id))];
+  const servers = profileIds.length ? await db.select().from(vpnServers).where(inArray(vpnServers.profileId, profileIds)) : [];
+  for (const row of rows) {
+    const own = servers.filter((server) => server.profileId === row.profile.id);
+    found.set(row.account.employeeId, { ...row, servers: failoverOrder(own, row.account.primaryServerId) });
+  }
+  return found;
 }
 
 /** What a gateway's export needs: the server, its profile, and every account of the profile (any may fail over here). */
