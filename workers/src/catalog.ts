@@ -5,6 +5,7 @@ import { createCaJob } from './jobs/pki/create-ca.js';
 import { expiryReminderJob, pkiDailyJob } from './jobs/pki/daily-maintenance.js';
 import { issueStationCertificateJob } from './jobs/pki/issue-station-certificate.js';
 import { publishCrlJob } from './jobs/pki/publish-crl.js';
+import { signCsrsJob } from './jobs/pki/sign-csrs.js';
 import { echoJob, pingJob } from './jobs/system/ping.js';
 
 /** Every job Varco runs. Producers can only enqueue names and payloads declared here (compile-time check). */
@@ -14,6 +15,7 @@ export const catalog = {
   [notifyRequestEventJob.name]: notifyRequestEventJob,
   [syncDirectoryJob.name]: syncDirectoryJob,
   [issueStationCertificateJob.name]: issueStationCertificateJob,
+  [signCsrsJob.name]: signCsrsJob,
   [publishCrlJob.name]: publishCrlJob,
   [pkiDailyJob.name]: pkiDailyJob,
   [expiryReminderJob.name]: expiryReminderJob,

@@ -49,6 +49,12 @@ export interface TJobDefinition<N extends string, S extends z.ZodType> {
    * polling /healthz must not grow the history table.
    */
   tracked: boolean;
+  /**
+   * Jobs whose work is cheaper than a job: the outbox relay packs the `field` arrays of up to `max` pending outbox rows
+   * of this job into one job's payload (the payload is then `{ [field]: [...ids] }`). The handler must be idempotent
+   * per id, as every handler is: a relay that restarts may pack the same rows again, differently.
+   */
+  coalesce?: { field: string; max: number };
   /** Lazily imported, so producers (the API) never load handler code and its dependencies. */
   handler: () => Promise<TJobHandler<z.infer<S>>>;
 }

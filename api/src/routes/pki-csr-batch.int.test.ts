@@ -1,17 +1,26 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
-import { issueCsrBatch, schema, type TCsrClaim } from '@varco/db';
+import { schema } from '@varco/db';
+import { QUEUES } from '@varco/workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TJobContext } from '../../../workers/src/define-job.js';
-import { handleIssueStationCertificate } from '../../../workers/src/jobs/pki/issue-station-certificate.handler.js';
+import { handleSignCsrs } from '../../../workers/src/jobs/pki/issue-station-certificate.handler.js';
+import { CSR_BATCH } from '../../../workers/src/jobs/pki/sign-csrs.js';
 import { buildTestCsr, csrPem, ecKeyPair } from '../../../workers/src/pki/testing/fixtures.js';
 import { startTestApp, type TTestApp, type TTestSession } from '../testing.js';
-import { activeCa, openssl, requestCertificate, scratchDir, someEmployees } from './pki-testing.js';
+import { activeCa, openssl, relay, requestCertificate, scratchDir, someEmployees } from './pki-testing.js';
+
+interface TSignResult {
+  issued: { certificateId: string; serialHex: string }[];
+  failed: { certificateId: string; failure: string }[];
+  skipped: number;
+}
 
 /**
- * CSR flow, opportunistic batching: one job signs the pending CSR rows of its CA in one transaction; the jobs of those
- * rows then find them issued. Real PostgreSQL (row locks, SKIP LOCKED); the handler is called as BullMQ would call it.
+ * CSR flow in batches: each request's outbox row names its certificate; the relay packs up to CSR_BATCH of them into one
+ * `pki.sign-csrs` job, which signs them in one transaction. Real PostgreSQL (row locks) and Redis (the packed jobs);
+ * no workers run: the test plays the jobs itself, as BullMQ would call them, so it decides what runs when.
  */
 describe('CSR issuance in batches', () => {
   let t: TTestApp;
@@ -30,7 +39,7 @@ describe('CSR issuance in batches', () => {
     directorySync: null,
     pki: t.pki,
   });
-  const run = (certificateId: string) => handleIssueStationCertificate({ certificateId }, context(`test-${certificateId}`)) as Promise<Record<string, unknown>>;
+  const sign = (certificateIds: string[]) => handleSignCsrs({ certificateIds }, context(`test-${certificateIds[0]}`)) as Promise<TSignResult>;
   async function requestMany(n: number): Promise<string[]> {
     const ids: string[] = [];
     for (const employeeId of employees.slice(used, used + n)) {
@@ -43,23 +52,36 @@ describe('CSR issuance in batches', () => {
   const rows = (ids: string[]) => t.database.db.select().from(schema.certificates).where(inArray(schema.certificates.id, ids));
   const issueAudits = (ids: string[]) =>
     t.database.db.select().from(schema.auditLog).where(and(eq(schema.auditLog.action, 'certificate.issue'), inArray(schema.auditLog.targetId, ids)));
+  const pkiQueue = () => t.producer.queues().find((queue) => queue.name === QUEUES.pki)!;
+  /** The packed jobs waiting in Redis, as the relay left them; taken out so the next test starts from an empty queue. */
+  async function takeQueuedJobs() {
+    const jobs = await pkiQueue().getWaiting();
+    await pkiQueue().drain();
+    return jobs.map((job) => ({ id: job.id!, name: job.name, certificateIds: (job.data as { certificateIds: string[] }).certificateIds }));
+  }
 
   beforeAll(async () => {
-    // No workers: the test plays the jobs itself, so it decides which job runs first.
     t = await startTestApp({ kind: 'postgres', pki: { createCa: true } });
     hotline = await t.login('hotline');
     dir = await scratchDir('pki-csr-batch-');
-    employees = await someEmployees(t, 20);
+    employees = await someEmployees(t, 90);
   });
   afterAll(async () => {
     await t?.close();
     await dir?.remove();
   });
 
-  it('one job signs every pending CSR row once; the jobs of the other rows return after one read', async () => {
+  it('the relay packs the requests into one job; it signs every row once, and a second delivery signs nothing', async () => {
+    await takeQueuedJobs();
     const ids = await requestMany(6);
-    const first = await run(ids[2]!);
-    expect(first).toMatchObject({ batch: 6 });
+    expect(await relay(t)).toBe(6);
+    const jobs = await takeQueuedJobs();
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ name: 'pki.sign-csrs', certificateIds: ids });
+
+    const first = await sign(jobs[0]!.certificateIds);
+    expect(first.issued.map((one) => one.certificateId).sort()).toEqual([...ids].sort());
+    expect(first).toMatchObject({ failed: [], skipped: 0 });
     const issued = await rows(ids);
     expect(issued.map((row) => row.status)).toEqual(ids.map(() => 'issued'));
     expect(new Set(issued.map((row) => row.serialHex)).size).toBe(6);
@@ -67,7 +89,7 @@ describe('CSR issuance in batches', () => {
       expect(row.bundleOvpn).toContain('<cert>');
       expect(row.bundleOtpSealed).toBeNull();
     }
-    for (const id of ids) expect(await run(id)).toMatchObject({ skipped: 'already issued' });
+    expect(await sign(ids)).toEqual({ issued: [], failed: [], skipped: 6 });
     expect((await issueAudits(ids)).map((audit) => audit.targetId).sort()).toEqual([...ids].sort());
 
     const caFile = join(dir.path, 'ca.pem');
@@ -81,44 +103,45 @@ describe('CSR issuance in batches', () => {
     }
   });
 
-  it('two concurrent batches claim disjoint rows (SKIP LOCKED), and a job waits for its own row instead of skipping it', async () => {
-    const ids = await requestMany(8);
-    const caId = (await activeCa(t)).id;
-    const claims: string[][] = [];
-    let releaseFirst!: () => void;
-    const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
-    let firstClaimed!: () => void;
-    const firstHasClaimed = new Promise<void>((resolve) => (firstClaimed = resolve));
-    const record = (claimed: TCsrClaim[]) => claims.push(claimed.map((claim) => claim.certificate.id));
-    // The first batch holds its 4 rows (oldest first) while the second claims; both sign nothing, so all stay pending.
-    const first = issueCsrBatch(t.database.db, {
-      certificateId: ids[0]!,
-      caId,
-      limit: 4,
-      sign: async (claimed) => {
-        record(claimed);
-        firstClaimed();
-        await firstHolds;
-        return [];
-      },
-    });
-    await firstHasClaimed;
-    const second = await issueCsrBatch(t.database.db, { certificateId: ids[7]!, caId, limit: 4, sign: async (claimed) => (record(claimed), []) });
-    releaseFirst();
-    await first;
-    expect(second).toMatchObject({ claimed: 4, issued: [] });
-    expect(claims[0]).toEqual(ids.slice(0, 4));
-    expect([...claims[1]!].sort()).toEqual([ids[7]!, ...ids.slice(4, 7)].sort());
-    expect((await rows(ids)).every((row) => row.status === 'pending')).toBe(true);
+  it(`packs at most ${CSR_BATCH} requests to a job, in request order`, async () => {
+    await takeQueuedJobs();
+    const ids = await requestMany(CSR_BATCH + 6);
+    expect(await relay(t)).toBe(CSR_BATCH + 6);
+    const jobs = await takeQueuedJobs();
+    expect(jobs.map((job) => job.certificateIds.length).sort((a, b) => b - a)).toEqual([CSR_BATCH, 6]);
+    expect(jobs.flatMap((job) => job.certificateIds).sort()).toEqual([...ids].sort());
+    expect(new Set(jobs.map((job) => job.id)).size).toBe(2);
+    const results = await Promise.all(jobs.map((job) => sign(job.certificateIds)));
+    expect(results.reduce((sum, result) => sum + result.issued.length, 0)).toBe(CSR_BATCH + 6);
+    expect((await rows(ids)).every((row) => row.status === 'issued')).toBe(true);
+  });
 
-    // Real jobs now, side by side: either one batch takes all 8 and the other job waits for its own row and finds it
-    // issued, or each locks its own row first and the batches split the rows; never a row signed twice.
-    const results = await Promise.all([run(ids[0]!), run(ids[1]!)]);
-    expect(results.reduce((sum, result) => sum + (typeof result.batch === 'number' ? result.batch : 0), 0)).toBe(8);
-    for (const result of results) expect(typeof result.batch === 'number' || result.skipped === 'issued by another delivery' || result.skipped === 'already issued').toBe(true);
+  it('two deliveries of overlapping lists at once sign each row exactly once', async () => {
+    const ids = await requestMany(8);
+    await takeQueuedJobs();
+    const [a, b] = await Promise.all([sign(ids.slice(0, 6)), sign(ids.slice(2))]);
+    const signedIds = [...a.issued, ...b.issued].map((one) => one.certificateId);
+    expect(signedIds.sort()).toEqual([...ids].sort());
+    expect(a.skipped + b.skipped).toBe(4);
     const issued = await rows(ids);
     expect(issued.every((row) => row.status === 'issued')).toBe(true);
     expect(new Set(issued.map((row) => row.serialHex)).size).toBe(8);
     expect((await issueAudits(ids)).map((audit) => audit.targetId).sort()).toEqual([...ids].sort());
+  });
+
+  it('a row that fails its re-check fails with its reason; the other rows of the job are issued', async () => {
+    const ids = await requestMany(3);
+    await takeQueuedJobs();
+    // The row is input too: a CSR changed in the database after the API checked it is refused by the worker.
+    const tampered = '-----BEGIN CERTIFICATE REQUEST-----\nMIIBAAAAAAAA\n-----END CERTIFICATE REQUEST-----\n';
+    await t.database.db.update(schema.certificates).set({ csrPem: tampered }).where(eq(schema.certificates.id, ids[1]!));
+    const result = await sign(ids);
+    expect(result.issued.map((one) => one.certificateId).sort()).toEqual([ids[0]!, ids[2]!].sort());
+    expect(result.failed).toEqual([{ certificateId: ids[1], failure: expect.stringMatching(/^The CSR is not acceptable \(csr_/) }]);
+    const after = await rows(ids);
+    const byId = new Map(after.map((row) => [row.id, row]));
+    expect(byId.get(ids[1]!)).toMatchObject({ status: 'failed', serialHex: null });
+    expect(byId.get(ids[1]!)!.failure).toMatch(/^The CSR is not acceptable/);
+    expect(await issueAudits([ids[1]!])).toHaveLength(0);
   });
 });

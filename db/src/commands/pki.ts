@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { REVOCATION_REASON_CODES, type TRevocationReasonName } from '../domain/revocation.js';
 import { newId } from '../ids.js';
@@ -100,7 +100,7 @@ export async function insertStationCertificate(tx: Db, params: TStationCertifica
       supersedeDeadline: params.supersedeDeadline ?? null,
     })
     .returning();
-  await addToOutbox(tx, 'pki.issue-station-certificate', { certificateId: id });
+  await queueIssuance(tx, params.flow, id);
   await writeAudit(tx, params.actor, {
     action: params.supersedesId ? 'certificate.renew' : 'certificate.request',
     targetType: 'certificate',
@@ -108,6 +108,15 @@ export async function insertStationCertificate(tx: Db, params: TStationCertifica
     after: { employeeId: params.employeeId, commonName, flow: params.flow, keyType: params.keyType, supersedesId: params.supersedesId ?? null },
   });
   return { certificate: certificate!, created: true };
+}
+
+/**
+ * The issuance job, in the caller's transaction. A CSR is signed in ~1.5 ms, far less than a job costs, so CSR rows go
+ * to `pki.sign-csrs`, whose outbox rows the relay packs up to 64 to a job; a server-side key (RSA: 0.1–1 s) gets a
+ * job of its own, so several workers generate keys side by side.
+ */
+function queueIssuance(tx: Db, flow: TCertificateFlow, certificateId: string) {
+  return flow === 'csr' ? addToOutbox(tx, 'pki.sign-csrs', { certificateIds: [certificateId] }) : addToOutbox(tx, 'pki.issue-station-certificate', { certificateId });
 }
 
 async function reuseExisting(tx: Db, existing: TCertificate, params: TStationCertificateParams): Promise<TStationCertificateResult> {
@@ -120,7 +129,7 @@ async function reuseExisting(tx: Db, existing: TCertificate, params: TStationCer
     .set({ status: 'pending', progress: 0, failure: null, csrPem: params.csrPem ?? existing.csrPem, bundleOtpSealed: params.sealOtp ? await params.sealOtp(existing.id) : null })
     .where(eq(certificates.id, existing.id))
     .returning();
-  await addToOutbox(tx, 'pki.issue-station-certificate', { certificateId: existing.id });
+  await queueIssuance(tx, existing.flow, existing.id);
   await writeAudit(tx, params.actor, { action: 'certificate.retry', targetType: 'certificate', targetId: existing.id, before: { status: 'failed', failure: existing.failure } });
   return { certificate: retried!, created: true };
 }
@@ -245,34 +254,38 @@ export interface TCsrSigned {
   bundleOvpn: string;
 }
 
+/** A row the signer will not sign (no VPN gateway, a CSR refused on re-check, another CA): failed with this reason. */
+export interface TCsrRefused {
+  certificateId: string;
+  failure: string;
+}
+
 /**
- * CSR flow, batched (a job costs far more than the ~2 ms of signing it does): in one transaction, locks the job's own
- * row — waiting while another batch holds it, so no row is ever left behind by a batch that rolls back — then up to
- * `limit - 1` other pending CSR rows of the same CA, oldest first, skipping rows another job holds (SKIP LOCKED).
- * `sign` returns the certificates to store; a row it leaves out stays pending for its own job (which fails it as
- * today). All complete together: one multi-row update guarded by status = 'pending', the kit items, one audit row
- * per certificate. Null: the own row is no longer pending (an earlier batch or delivery issued it).
+ * CSR flow, batched: a job costs far more than the ~1.5 ms of signing it does, so the outbox relay packs up to 64
+ * pending CSR requests into one job (see the `coalesce` option of a job definition) and this signs them in one
+ * transaction. The listed rows are locked in id order — waiting for a row another delivery of an overlapping list
+ * holds, never skipping it — and only those still pending reach `sign`. All complete together: one multi-row update
+ * guarded by status = 'pending', their kit items, one audit row per certificate; a row `sign` refuses is failed with
+ * its reason in the same transaction. Rows no longer pending (an earlier delivery issued them) are counted as skipped.
  */
-export async function issueCsrBatch(
+export async function issueCsrRows(
   db: Db,
-  params: { certificateId: string; caId: string; limit: number; sign: (claimed: TCsrClaim[], tx: Db) => Promise<TCsrSigned[]> },
-): Promise<{ claimed: number; issued: TCsrSigned[] } | null> {
+  params: { certificateIds: string[]; sign: (claimed: TCsrClaim[], tx: Db) => Promise<{ signed: TCsrSigned[]; refused: TCsrRefused[] }> },
+): Promise<{ issued: TCsrSigned[]; refused: TCsrRefused[]; skipped: number }> {
   return db.transaction(async (tx) => {
-    const claim = () =>
-      tx
-        .select({ certificate: certificates, assetTag: assets.assetTag })
-        .from(certificates)
-        .leftJoin(assets, eq(assets.id, certificates.assetId));
-    const [own] = await claim().where(eq(certificates.id, params.certificateId)).for('update', { of: certificates });
-    if (!own || own.certificate.status !== 'pending') return null;
-    const others = await claim()
-      .where(and(eq(certificates.caId, params.caId), eq(certificates.flow, 'csr'), eq(certificates.status, 'pending'), ne(certificates.id, params.certificateId)))
-      .orderBy(asc(certificates.createdAt), asc(certificates.id))
-      .limit(Math.max(0, params.limit - 1))
-      .for('update', { of: certificates, skipLocked: true });
-    const claimed = [own, ...others];
-    const signed = await params.sign(claimed, tx);
-    if (!signed.length) return { claimed: claimed.length, issued: [] };
+    const locked = await tx
+      .select({ certificate: certificates, assetTag: assets.assetTag })
+      .from(certificates)
+      .leftJoin(assets, eq(assets.id, certificates.assetId))
+      .where(and(inArray(certificates.id, params.certificateIds), eq(certificates.flow, 'csr')))
+      .orderBy(asc(certificates.id))
+      .for('update', { of: certificates });
+    const claimed = locked.filter((row) => row.certificate.status === 'pending');
+    const skipped = params.certificateIds.length - claimed.length;
+    if (!claimed.length) return { issued: [], refused: [], skipped };
+    const { signed, refused } = await params.sign(claimed, tx);
+    if (refused.length) await failIssuances(tx, refused);
+    if (!signed.length) return { issued: [], refused, skipped };
     const column = <T>(value: (one: TCsrSigned) => T) => sql.param(signed.map(value));
     const updated = (await tx.execute(sql`
       update ${certificates} as c
@@ -288,7 +301,7 @@ export async function issueCsrBatch(
       returning c.id`)) as unknown as { rows: { id: string }[] };
     const updatedIds = new Set(updated.rows.map((row) => row.id));
     const issued = signed.filter((one) => updatedIds.has(one.certificateId));
-    if (!issued.length) return { claimed: claimed.length, issued };
+    if (!issued.length) return { issued, refused, skipped };
     const bySerial = new Map(issued.map((one) => [one.certificateId, one.issued.serialHex]));
     const items = await tx
       .update(kitRequestItems)
@@ -314,15 +327,22 @@ export async function issueCsrBatch(
         ip: null,
       })),
     );
-    return { claimed: claimed.length, issued };
+    return { issued, refused, skipped };
   });
 }
 
 export async function failIssuance(db: Db, params: { certificateId: string; failure: string }) {
-  await db
-    .update(certificates)
-    .set({ status: 'failed', failure: params.failure.slice(0, 500), bundleOtpSealed: null })
-    .where(and(eq(certificates.id, params.certificateId), eq(certificates.status, 'pending')));
+  await failIssuances(db, [params]);
+}
+
+/** Pending rows that will not be issued, each with its reason (shown on the row); other states are left alone. */
+export async function failIssuances(db: Db, failures: { certificateId: string; failure: string }[]) {
+  for (const { certificateId, failure } of failures) {
+    await db
+      .update(certificates)
+      .set({ status: 'failed', failure: failure.slice(0, 500), bundleOtpSealed: null })
+      .where(and(eq(certificates.id, certificateId), eq(certificates.status, 'pending')));
+  }
 }
 
 export async function setIssuanceProgress(db: Db, params: { certificateId: string; progress: number }) {

@@ -2,12 +2,14 @@ import { UnrecoverableError } from 'bullmq';
 import {
   completeIssuance,
   failIssuance,
+  failIssuances,
   getCertificateForIssuance,
   getVpnAccountOfEmployee,
   getVpnAccountsOfEmployees,
-  issueCsrBatch,
+  issueCsrRows,
   setIssuanceProgress,
   type TCertificateForIssuance as TCertificate,
+  type TCsrRefused,
   type TCsrSigned,
 } from '@varco/db';
 import type { TJobContext, TJobHandler } from '../../define-job.js';
@@ -16,13 +18,7 @@ import { loadActiveCa, PkiUnavailableError, type TActiveCa } from '../../pki-run
 import { openOneTimePassword } from '../../pki-runtime/otp-seal.js';
 import { renderStationProfile } from '../../pki-runtime/station-profile.js';
 import { ISSUE_ATTEMPTS, type TCertificateJobPayload } from './issue-station-certificate.js';
-
-/**
- * CSR flow: pending CSR rows of the same CA signed and completed by one job. A job costs ~15 ms of CPU (BullMQ, job
- * run, reads, the completion transaction) around ~2 ms of signing; the jobs of rows a batch issued find them issued
- * after one read. 64 × ~2 ms keeps a batch's transaction (and the event loop) short.
- */
-export const CSR_BATCH = 64;
+import type { TSignCsrsPayload } from './sign-csrs.js';
 
 /** A permanent failure: said on the row (the console shows it) and to BullMQ (no retry). */
 async function giveUp(ctx: TJobContext, certificateId: string, message: string): Promise<never> {
@@ -37,7 +33,8 @@ export const handleIssueStationCertificate: TJobHandler<TCertificateJobPayload> 
   const certificate = found.certificate;
   if (certificate.status !== 'pending') return { skipped: `already ${certificate.status}`, serialHex: certificate.serialHex };
   try {
-    return certificate.flow === 'csr' ? await issueCsrFlow(ctx, certificate) : await issue(ctx, certificate, found.assetTag);
+    // CSR rows are queued as pki.sign-csrs; a CSR row reaching this job (queued before that job existed) is signed the same way.
+    return certificate.flow === 'csr' ? await signCsrs(ctx, [certificate.id]) : await issue(ctx, certificate, found.assetTag);
   } catch (err) {
     if (err instanceof UnrecoverableError) throw err;
     if (err instanceof PkiUnavailableError) return giveUp(ctx, certificate.id, err.message);
@@ -93,45 +90,65 @@ function signStation(active: TActiveCa, certificate: TCertificate, assetTag: str
 }
 
 /**
- * CSR flow: this job's row and up to CSR_BATCH - 1 other pending CSR rows of the CA, signed and stored in one
- * transaction (see issueCsrBatch). A row that cannot be signed (no VPN gateway, a CSR refused on re-check) is left
- * pending for its own job, which fails it with the same message as before.
+ * CSR flow: the requests the relay packed into this job, signed and completed in one transaction (issueCsrRows). A
+ * row that cannot be signed (no VPN gateway, a CSR refused on re-check, a CA that changed) fails with its reason; the
+ * others are issued. A PKI that cannot sign at all fails every listed row and is not retried.
  */
-async function issueCsrFlow(ctx: TJobContext, certificate: TCertificate) {
+export const handleSignCsrs: TJobHandler<TSignCsrsPayload> = async (payload, ctx) => {
+  try {
+    return await signCsrs(ctx, payload.certificateIds);
+  } catch (err) {
+    const fail = (message: string) => failIssuances(ctx.db, payload.certificateIds.map((certificateId) => ({ certificateId, failure: message })));
+    if (err instanceof PkiUnavailableError) {
+      await fail(err.message);
+      throw new UnrecoverableError(err.message);
+    }
+    // Out of attempts: the rows must not stay "pending" for ever.
+    if (ctx.attemptsMade + 1 >= ISSUE_ATTEMPTS) await fail((err as Error).message);
+    throw err;
+  }
+};
+
+async function signCsrs(ctx: TJobContext, certificateIds: string[]) {
   const active = await loadActiveCa(ctx.db, ctx.pki ?? null);
-  if (active.ca.id !== certificate.caId) return giveUp(ctx, certificate.id, 'The CA changed since this certificate was requested: request it again');
   const caChainPem = active.ca.certificatePem + (active.ca.chainPem ?? '');
-  let ownFailure: string | null = null;
-  const outcome = await issueCsrBatch(ctx.db, {
-    certificateId: certificate.id,
-    caId: active.ca.id,
-    limit: CSR_BATCH,
+  const outcome = await issueCsrRows(ctx.db, {
+    certificateIds,
     sign: async (claimed, tx) => {
       const accounts = await getVpnAccountsOfEmployees(tx, { employeeIds: claimed.flatMap(({ certificate: row }) => (row.employeeId ? [row.employeeId] : [])) });
       const signed: TCsrSigned[] = [];
+      const refused: TCsrRefused[] = [];
       for (const { certificate: row, assetTag } of claimed) {
         const account = row.employeeId ? accounts.get(row.employeeId) : undefined;
+        if (row.caId !== active.ca.id) {
+          refused.push({ certificateId: row.id, failure: 'The CA changed since this certificate was requested: request it again' });
+          continue;
+        }
+        if (!account?.servers.length) {
+          refused.push({ certificateId: row.id, failure: 'The employee has no VPN account with an enabled gateway' });
+          continue;
+        }
         // Checked by the API already; checked again because the row is input too.
-        const csr = account?.servers.length ? inspectCsr(row.csrPem ?? '') : null;
-        if (!csr?.ok) {
-          if (row.id === certificate.id) ownFailure = csr ? `The CSR is not acceptable (${csr.code}): ${csr.message}` : 'The employee has no VPN account with an enabled gateway';
+        const csr = inspectCsr(row.csrPem ?? '');
+        if (!csr.ok) {
+          refused.push({ certificateId: row.id, failure: `The CSR is not acceptable (${csr.code}): ${csr.message}` });
           continue;
         }
         const issued = signStation(active, row, assetTag, csr.publicKeyDer);
         signed.push({
           certificateId: row.id,
           issued: { serialHex: issued.serialHex, certificatePem: issued.certificatePem, fingerprintSha256: issued.fingerprintSha256, notBefore: issued.notBefore, notAfter: issued.notAfter },
-          bundleOvpn: renderStationProfile({ servers: account!.servers, caPem: caChainPem, certificatePem: issued.certificatePem }),
+          bundleOvpn: renderStationProfile({ servers: account.servers, caPem: caChainPem, certificatePem: issued.certificatePem }),
         });
       }
-      return signed;
+      return { signed, refused };
     },
   });
-  // null: an earlier batch (or delivery) issued this row while this job waited for it.
-  if (!outcome) return { skipped: 'issued by another delivery' };
-  if (ownFailure) return giveUp(ctx, certificate.id, ownFailure);
-  const own = outcome.issued.find((one) => one.certificateId === certificate.id);
-  return own ? { serialHex: own.issued.serialHex, notAfter: own.issued.notAfter, batch: outcome.issued.length } : { skipped: 'issued by another delivery' };
+  return {
+    issued: outcome.issued.map((one) => ({ certificateId: one.certificateId, serialHex: one.issued.serialHex })),
+    failed: outcome.refused.map((one) => ({ certificateId: one.certificateId, failure: one.failure })),
+    skipped: outcome.skipped,
+  };
 }
 
 async function progress(ctx: TJobContext, certificate: TCertificate, percent: number) {
