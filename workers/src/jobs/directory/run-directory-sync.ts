@@ -130,14 +130,19 @@ async function readInto(
     ...(incremental ? { incremental } : {}),
     onProgress: (progress) => Object.assign(latest, progress),
   });
-  for (;;) {
-    const next = await reader.next();
-    if (latest.pages !== reportedPages) {
-      reportedPages = latest.pages;
-      await onPage(latest.entriesRead);
+  try {
+    for (;;) {
+      const next = await reader.next();
+      if (latest.pages !== reportedPages) {
+        reportedPages = latest.pages;
+        await onPage(latest.entriesRead);
+      }
+      if (next.done) return next.value;
+      planner.add(next.value);
     }
-    if (next.done) return next.value;
-    planner.add(next.value);
+  } finally {
+    // Left early (a progress write or the planner threw): the connection closes now, not at the server's idle timeout.
+    await reader.return(undefined as never).catch(() => undefined);
   }
 }
 
