@@ -2,15 +2,15 @@
  * applySyncPlan and the run/step commands on their own (no directory): managers in any order, management cycles,
  * all-or-nothing, and the guards that make a second delivery or a double click change nothing.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../client.js';
+import { openDatabase, selectRows, type Database } from '../client.js';
 import { newId } from '../ids.js';
 import { schema } from '../index.js';
 import { openTestDatabase, testDatabaseKinds } from '../testing.js';
 import type { TActor } from './audit.js';
 import { markDeprovisioningStep } from './deprovisioning.js';
-import { applySyncPlan, type TSyncChanges } from './directory-sync.js';
+import { applySyncPlan, BULK_LOAD_ROWS, type TSyncChanges } from './directory-sync.js';
 import { DirectorySyncError, failSyncRun, startSyncRun } from './directory-sync-runs.js';
 
 const ACTOR: TActor = { userId: null, username: 'admin', role: 'admin', requestId: null, ip: null };
@@ -20,6 +20,18 @@ const person = (directoryId: string, managerDirectoryId: string | null, serviceC
   fields: { firstName: 'Ada', lastName: directoryId.toUpperCase(), email: null, serviceCode, jobProfile: 'Analista', managerDirectoryId },
 });
 const empty: TSyncChanges = { create: [], update: [], disable: [], reenable: [] };
+const foreignKeysOf = (db: Database['db']) =>
+  selectRows<{ name: string; definition: string }>(
+    db,
+    sql`select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint where conrelid = 'employees'::regclass and contype = 'f' order by conname`,
+  );
+/** BULK_LOAD_ROWS new people under `prefix`: a tree ten wide, plus a management cycle (…1 ↔ …2). */
+const bulkPlan = (prefix: string): TSyncChanges => ({
+  ...empty,
+  create: Array.from({ length: BULK_LOAD_ROWS }, (_, i) =>
+    person(`${prefix}${i}`, i === 0 ? null : i === 1 ? `${prefix}2` : i === 2 ? `${prefix}1` : `${prefix}${Math.floor(i / 10)}`, i % 2 ? 'SD' : 'PB'),
+  ),
+});
 
 describe.each(testDatabaseKinds())('directory sync commands on %s', (kind) => {
   let database: Database;
@@ -113,4 +125,59 @@ describe.each(testDatabaseKinds())('directory sync commands on %s', (kind) => {
     const audits = await database.db.select().from(schema.auditLog).where(inArray(schema.auditLog.action, ['directory.disable', 'deprovisioning.step']));
     expect(audits.map((a) => a.action).sort()).toEqual(['deprovisioning.step', 'directory.disable']);
   });
+
+  it(`a load of ${BULK_LOAD_ROWS} people checks the foreign keys once and puts them back exactly as they were`, async () => {
+    const before = await foreignKeysOf(database.db);
+    expect(before.map((key) => key.name)).toEqual(expect.arrayContaining(['employees_manager_fk']));
+    expect(before).toHaveLength(3);
+    const { result } = await apply(bulkPlan('bulk'));
+    expect(result.counts).toMatchObject({ created: BULK_LOAD_ROWS });
+    expect(await foreignKeysOf(database.db)).toEqual(before);
+    expect(await managersOf(['bulk1', 'bulk2', 'bulk25', 'bulk4999', 'bulk0'])).toEqual({ bulk1: 'bulk2', bulk2: 'bulk1', bulk25: 'bulk2', bulk4999: 'bulk499', bulk0: null });
+    // The keys are enforced again.
+    await expect(database.db.update(schema.employees).set({ managerId: 'employee_none' }).where(eq(schema.employees.directoryId, 'bulk7'))).rejects.toThrow();
+    await expect(database.db.update(schema.employees).set({ serviceId: 'service_none' }).where(eq(schema.employees.directoryId, 'bulk7'))).rejects.toThrow();
+  });
 });
+
+// A PostgreSQL role that may write the tables but does not own them cannot drop their foreign keys: the bulk load
+// falls back to per-row checks (savepoint) instead of failing the run. PGlite has a single owner, nothing to test there.
+if (testDatabaseKinds().includes('postgres')) {
+  describe('directory sync bulk load on postgres, as a role that does not own the tables', () => {
+    let owner: Database;
+    let limited: Database;
+    const role = `varco_rw_${Date.now().toString(36)}`;
+    beforeAll(async () => {
+      owner = await openTestDatabase('postgres');
+      await owner.db.insert(schema.services).values([{ id: newId('service'), code: 'SD', name: 'Sistemi' }, { id: newId('service'), code: 'PB', name: 'Istruzione' }]);
+      await owner.db.insert(schema.jobProfiles).values([{ name: 'Analista', remoteAllowed: true }]);
+      const [{ name }] = (await selectRows<{ name: string }>(owner.db, sql`select current_database() as name`)) as [{ name: string }];
+      await owner.db.execute(sql.raw(`create role ${role} login password 'rw-test'`));
+      await owner.db.execute(sql.raw(`grant usage on schema public to ${role}; grant select, insert, update, delete on all tables in schema public to ${role}; grant usage on all sequences in schema public to ${role}`));
+      const url = new URL(process.env.TEST_DATABASE_URL!);
+      url.username = role;
+      url.password = 'rw-test';
+      url.pathname = `/${name}`;
+      limited = await openDatabase({ url: url.toString() });
+    });
+    afterAll(async () => {
+      await limited?.close();
+      await owner?.close(); // drops the test database, and the role's grants with it
+      const { default: pg } = await import('pg');
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await admin.connect();
+      await admin.query(`drop role if exists ${role}`);
+      await admin.end();
+    });
+
+    it('applies the load with the foreign keys left in place', async () => {
+      const before = await foreignKeysOf(owner.db);
+      const run = await startSyncRun(limited.db, { mode: 'full', dryRun: false, trigger: 'manual', actor: ACTOR });
+      const report = { entriesRead: 0, startedAt: new Date(), highWaterMark: null, counts: {}, problems: [] };
+      const plan = bulkPlan('rw');
+      const result = await applySyncPlan(limited.db, { runId: run.id, plan: { ...plan, create: plan.create.map((c) => ({ ...c, fields: { ...c.fields, jobProfile: 'Analista' } })) }, report, actor: ACTOR });
+      expect(result.counts).toMatchObject({ created: BULK_LOAD_ROWS });
+      expect(await foreignKeysOf(owner.db)).toEqual(before);
+    });
+  });
+}

@@ -19,8 +19,8 @@
  * Counts: created, updated (every updated person, moves included), moved (service changed), disabled, reenabled,
  * deprovisioningCases (opened by this run), plus what the caller reports (unchanged, errors, entries, …).
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import { and, eq, getTableName, inArray, sql } from 'drizzle-orm';
+import { selectRows, type Db } from '../client.js';
 import { newId } from '../ids.js';
 import type { TSyncFields } from '../queries/directory-sync.js';
 import { directorySyncRuns, employees, jobProfiles, services, sessions, users } from '../schema/index.js';
@@ -116,12 +116,14 @@ export async function applySyncPlan(db: Db, params: { runId: string; plan: TSync
     if (!run) throw new DirectorySyncError('not_found', 'No such directory sync run');
     if (run.status !== 'running' || run.dryRun) throw new DirectorySyncError('conflict', `This run is ${run.status}${run.dryRun ? ' (dry run)' : ''}: nothing applied`);
     const lookups = await loadLookups(tx);
-    const leftovers = await insertEmployees(tx, plan.create, lookups);
-    await updateEmployees(tx, plan.update, lookups);
-    await assignManagers(tx, [
-      ...leftovers,
-      ...plan.update.filter((u) => u.set.managerDirectoryId !== undefined).map((u) => [u.directoryId, u.set.managerDirectoryId ?? null] as const),
-    ]);
+    await withForeignKeysCheckedOnce(tx, plan.create.length + plan.update.length, async () => {
+      const leftovers = await insertEmployees(tx, plan.create, lookups);
+      await updateEmployees(tx, plan.update, lookups);
+      await assignManagers(tx, [
+        ...leftovers,
+        ...plan.update.filter((u) => u.set.managerDirectoryId !== undefined).map((u) => [u.directoryId, u.set.managerDirectoryId ?? null] as const),
+      ]);
+    });
     const disabled = await disableEmployees(tx, plan.disable, run.id, actor);
     const reenabled = await reenableEmployees(tx, plan.reenable, run.id, actor);
     const counts = {
@@ -148,6 +150,39 @@ export async function applySyncPlan(db: Db, params: { runId: string; plan: TSync
     await writeAudit(tx, actor, { action: 'directory.sync', targetType: RUN_TARGET, targetId: run.id, after: { outcome: 'succeeded', mode: run.mode, counts } });
     return { run: finished!, counts };
   });
+}
+
+/** From this many created + updated people on, the employees' foreign keys are checked once for the whole load. */
+export const BULK_LOAD_ROWS = 5000;
+
+/**
+ * Three foreign keys (service, job profile, manager) are checked row by row on every insert and on every update that
+ * sets them: most of a 100,000-person first sync's insert time (PGlite, 100k rows: 4.3 s with per-row checks, 1.8 s
+ * loaded without and validated after). From BULK_LOAD_ROWS on, the employees' foreign keys are dropped for the load
+ * and added back with their exact definitions (`pg_get_constraintdef`), which checks every row in one query; a
+ * violation aborts the transaction, so the run stays all-or-nothing. The price: ALTER TABLE holds the employees table
+ * (ACCESS EXCLUSIVE) until the transaction ends — readers wait for a big first sync, as they always do on PGlite —
+ * and needs the table's owner; without that right (caught by a savepoint) the load keeps the per-row checks.
+ */
+async function withForeignKeysCheckedOnce(tx: Db, rows: number, load: () => Promise<void>): Promise<void> {
+  if (rows < BULK_LOAD_ROWS) return load();
+  const table = sql.identifier(getTableName(employees));
+  const keys = await selectRows<{ name: string; definition: string }>(
+    tx,
+    sql`select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
+         where conrelid = ${getTableName(employees)}::regclass and contype = 'f' order by conname`,
+  );
+  if (!keys.length) return load();
+  await tx.execute(sql`savepoint bulk_load`);
+  try {
+    await tx.execute(sql`alter table ${table} ${sql.join(keys.map((key) => sql`drop constraint ${sql.identifier(key.name)}`), sql`, `)}`);
+  } catch {
+    await tx.execute(sql`rollback to savepoint bulk_load`);
+    return load();
+  }
+  await tx.execute(sql`release savepoint bulk_load`);
+  await load();
+  await tx.execute(sql`alter table ${table} ${sql.join(keys.map((key) => sql`add constraint ${sql.identifier(key.name)} ${sql.raw(key.definition)}`), sql`, `)}`);
 }
 
 /**
