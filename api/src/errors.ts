@@ -18,6 +18,15 @@ export const ERROR_STATUS = {
   // PKI: a one-time bundle already taken; the CA key cannot be used (no CA, passphrase missing or wrong).
   bundle_gone: 410,
   pki_unavailable: 503,
+  // A station certificate command refused for one precise reason (PkiCommandError in @varco/db).
+  employee_inactive: 422,
+  asset_unusable: 422,
+  station_has_certificate: 409,
+  issuance_key_conflict: 409,
+  not_revocable: 409,
+  bundle_not_ready: 409,
+  not_renewable: 409,
+  not_installable: 409,
   // A CSR refused by `inspectCsr` (workers/src/pki/csr.ts) or by our profile rules: one code per reason.
   csr_too_large: 413,
   csr_empty: 422,

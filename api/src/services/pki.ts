@@ -41,22 +41,15 @@ export function checkCsr(csrPem: string | undefined): { csrPem: string; keyType:
 
 const isUniqueViolation = (err: unknown) => /23505|duplicate key|unique constraint/i.test(`${(err as Error)?.message} ${String((err as { cause?: unknown })?.cause)}`);
 
-/** Command refusals as API errors, with the command's own sentence. */
+/**
+ * Command refusals as API errors, with the command's own sentence and its own code (the console translates the code).
+ * A refusal of the kit request workflow keeps the generic code: its `reason` is what the console translates.
+ */
 export function toPkiApiError(err: unknown): unknown {
   if (err instanceof PkiCommandError) {
-    const code: Record<PkiCommandError['code'], TErrorCode> = {
-      not_found: 'not_found',
-      employee_inactive: 'unprocessable',
-      asset_unusable: 'unprocessable',
-      station_has_certificate: 'conflict',
-      issuance_key_conflict: 'conflict',
-      not_revocable: 'conflict',
-      bundle_not_ready: 'conflict',
-      bundle_gone: 'bundle_gone',
-      not_renewable: 'conflict',
-      not_installable: 'conflict',
-    };
-    return new ApiError(code[err.code], err.message, undefined, err.refusal);
+    const generic: Partial<Record<PkiCommandError['code'], TErrorCode>> = { employee_inactive: 'unprocessable', asset_unusable: 'unprocessable' };
+    const code: TErrorCode = err.refusal ? (generic[err.code] ?? (err.code === 'not_found' ? 'not_found' : 'conflict')) : err.code;
+    return new ApiError(code, err.message, undefined, err.refusal);
   }
   if (err instanceof VpnError) return new ApiError(err.code === 'not_found' ? 'not_found' : err.code === 'conflict' ? 'conflict' : 'unprocessable', err.message);
   if (err instanceof WorkflowError) return new ApiError(err.code === 'not_found' ? 'not_found' : 'conflict', err.message, undefined, err.refusal);
