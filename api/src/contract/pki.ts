@@ -63,7 +63,9 @@ export const ZCertificate = z
     installedAt: z.iso.datetime().nullable(),
     supersedesId: z.string().nullable(),
     supersedeDeadline: z.iso.datetime().nullable(),
+    /** The worker's English detail of a failed issuance; `failureCode` is what a client translates. */
     failure: z.string().nullable(),
+    failureCode: z.string().nullable(),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'Certificate' });

@@ -82,7 +82,7 @@ describe('PKI status, refusal to run without the right passphrase, CRL guard aga
     const ctx = { db: t.database.db, jobId: 'direct', attemptsMade: 0, progress: async () => {}, mailer: createMailer(null), publicUrl: null, directorySync: null, pki: { ...t.pki!, passphrase: 'wrong' } };
     await expect(handleIssueStationCertificate({ certificateId: answer.certificate.id }, ctx)).rejects.toBeInstanceOf(UnrecoverableError);
     const failed = await waitForCertificate(t, hotline, answer.certificate.id, (c) => c.state === 'failed');
-    expect(failed.failure).toMatch(/passphrase does not open the CA key/);
+    expect(failed).toMatchObject({ failureCode: 'pki_unavailable', failure: expect.stringMatching(/passphrase does not open the CA key/) });
     // Retried with the same key once the configuration is right: the row goes back to pending and gets issued.
     const retried = await requestCertificate(t, hotline, { employeeId, flow: 'server-key', issuanceKey: `retry-${employeeId}` });
     expect((await waitForCertificate(t, hotline, retried.certificate.id)).state).toBe('active');

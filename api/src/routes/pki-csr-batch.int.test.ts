@@ -13,7 +13,7 @@ import { activeCa, openssl, relay, requestCertificate, scratchDir, someEmployees
 
 interface TSignResult {
   issued: { certificateId: string; serialHex: string }[];
-  failed: { certificateId: string; failure: string }[];
+  failed: { certificateId: string; code: string }[];
   skipped: number;
 }
 
@@ -137,10 +137,10 @@ describe('CSR issuance in batches', () => {
     await t.database.db.update(schema.certificates).set({ csrPem: tampered }).where(eq(schema.certificates.id, ids[1]!));
     const result = await sign(ids);
     expect(result.issued.map((one) => one.certificateId).sort()).toEqual([ids[0]!, ids[2]!].sort());
-    expect(result.failed).toEqual([{ certificateId: ids[1], failure: expect.stringMatching(/^The CSR is not acceptable \(csr_/) }]);
+    expect(result.failed).toEqual([{ certificateId: ids[1], code: 'csr_malformed' }]);
     const after = await rows(ids);
     const byId = new Map(after.map((row) => [row.id, row]));
-    expect(byId.get(ids[1]!)).toMatchObject({ status: 'failed', serialHex: null });
+    expect(byId.get(ids[1]!)).toMatchObject({ status: 'failed', serialHex: null, failureCode: 'csr_malformed' });
     expect(byId.get(ids[1]!)!.failure).toMatch(/^The CSR is not acceptable/);
     expect(await issueAudits([ids[1]!])).toHaveLength(0);
   });

@@ -54,7 +54,7 @@ describe('precise codes for refused certificate commands', () => {
     const failing = await requestCertificate(t, hotline, { employeeId: employees[2], flow: 'csr', csrPem: csr() });
     // The row is input too: a CSR broken in the database after the API checked it fails in the worker.
     await t.database.db.update(schema.certificates).set({ csrPem: 'broken' }).where(eq(schema.certificates.id, failing.certificate.id));
-    expect((await waitForCertificate(t, hotline, failing.certificate.id)).state).toBe('failed');
+    expect(await waitForCertificate(t, hotline, failing.certificate.id)).toMatchObject({ state: 'failed', failureCode: 'csr_malformed', failure: expect.stringMatching(/^The CSR is not acceptable/) });
     expect(await refusal('POST', `/api/pki/certificates/${failing.certificate.id}/bundle`, {})).toEqual({ status: 409, code: 'bundle_not_ready' });
   });
 });

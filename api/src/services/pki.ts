@@ -88,6 +88,7 @@ export function certificateView(
     supersedesId: c.supersedesId,
     supersedeDeadline: iso(c.supersedeDeadline),
     failure: c.failure,
+    failureCode: c.failureCode,
     createdAt: c.createdAt.toISOString(),
   };
 }

@@ -126,7 +126,7 @@ async function reuseExisting(tx: Db, existing: TCertificate, params: TStationCer
   if (existing.status !== 'failed') return { certificate: existing, created: false };
   const [retried] = await tx
     .update(certificates)
-    .set({ status: 'pending', progress: 0, failure: null, csrPem: params.csrPem ?? existing.csrPem, bundleOtpSealed: params.sealOtp ? await params.sealOtp(existing.id) : null })
+    .set({ status: 'pending', progress: 0, failure: null, failureCode: null, csrPem: params.csrPem ?? existing.csrPem, bundleOtpSealed: params.sealOtp ? await params.sealOtp(existing.id) : null })
     .where(eq(certificates.id, existing.id))
     .returning();
   await queueIssuance(tx, existing.flow, existing.id);
@@ -221,7 +221,7 @@ export async function completeIssuance(db: Db, params: { certificateId: string; 
   return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(certificates)
-      .set({ status: 'issued', progress: 100, ...params.issued, bundleP12: params.bundleP12, bundleOvpn: params.bundleOvpn, bundleOtpSealed: null, failure: null })
+      .set({ status: 'issued', progress: 100, ...params.issued, bundleP12: params.bundleP12, bundleOvpn: params.bundleOvpn, bundleOtpSealed: null, failure: null, failureCode: null })
       .where(and(eq(certificates.id, params.certificateId), eq(certificates.status, 'pending')))
       .returning();
     if (!updated) return null;
@@ -254,10 +254,20 @@ export interface TCsrSigned {
   bundleOvpn: string;
 }
 
+/**
+ * Why an issuance failed: a stable code the console translates (`ca_changed`, `no_vpn_gateway`, `otp_gone`,
+ * `otp_unreadable`, `pki_unavailable`, `issuance_error`, or a CSR code such as `csr_bad_signature`) and the worker's
+ * English sentence, kept as detail.
+ */
+export interface TIssuanceFailure {
+  code: string;
+  message: string;
+}
+
 /** A row the signer will not sign (no VPN gateway, a CSR refused on re-check, another CA): failed with this reason. */
 export interface TCsrRefused {
   certificateId: string;
-  failure: string;
+  failure: TIssuanceFailure;
 }
 
 /**
@@ -291,7 +301,8 @@ export async function issueCsrRows(
       update ${certificates} as c
          set status = 'issued', progress = 100, serial_hex = v.serial_hex, certificate_pem = v.certificate_pem,
              fingerprint_sha256 = v.fingerprint_sha256, not_before = v.not_before, not_after = v.not_after,
-             bundle_p12 = null, bundle_ovpn = v.bundle_ovpn, bundle_otp_sealed = null, failure = null, updated_at = now()
+             bundle_p12 = null, bundle_ovpn = v.bundle_ovpn, bundle_otp_sealed = null, failure = null, failure_code = null,
+             updated_at = now()
         from unnest(${column((one) => one.certificateId)}::text[], ${column((one) => one.issued.serialHex)}::text[],
                     ${column((one) => one.issued.certificatePem)}::text[], ${column((one) => one.issued.fingerprintSha256)}::text[],
                     ${column((one) => one.issued.notBefore.toISOString())}::timestamptz[], ${column((one) => one.issued.notAfter.toISOString())}::timestamptz[],
@@ -331,16 +342,16 @@ export async function issueCsrRows(
   });
 }
 
-export async function failIssuance(db: Db, params: { certificateId: string; failure: string }) {
+export async function failIssuance(db: Db, params: { certificateId: string; failure: TIssuanceFailure }) {
   await failIssuances(db, [params]);
 }
 
 /** Pending rows that will not be issued, each with its reason (shown on the row); other states are left alone. */
-export async function failIssuances(db: Db, failures: { certificateId: string; failure: string }[]) {
+export async function failIssuances(db: Db, failures: { certificateId: string; failure: TIssuanceFailure }[]) {
   for (const { certificateId, failure } of failures) {
     await db
       .update(certificates)
-      .set({ status: 'failed', failure: failure.slice(0, 500), bundleOtpSealed: null })
+      .set({ status: 'failed', failure: failure.message.slice(0, 500), failureCode: failure.code.slice(0, 64), bundleOtpSealed: null })
       .where(and(eq(certificates.id, certificateId), eq(certificates.status, 'pending')));
   }
 }

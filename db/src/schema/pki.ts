@@ -101,6 +101,8 @@ export const certificates = pgTable(
     supersedesId: text('supersedes_id'),
     supersedeDeadline: at('supersede_deadline'),
     failure: text('failure'),
+    /** Why issuance failed, as a stable code the console translates (`failure` keeps the worker's English detail). */
+    failureCode: text('failure_code'),
     ...lifecycleDates,
   },
   (t) => [

@@ -20,7 +20,7 @@ const entry = (certificateId: string | null, ok = certificateId !== null): BulkC
   message: ok ? null : 'refused',
   apiMessage: null,
 });
-const progress = (id: string, state: CertificateProgress['state']): [string, CertificateProgress] => [id, { id, state, progress: 100, failure: null, bundle: 'available' }];
+const progress = (id: string, state: CertificateProgress['state']): [string, CertificateProgress] => [id, { id, state, progress: 100, failure: null, failureCode: null, bundle: 'available' }];
 
 describe('bulk certificates', () => {
   it('merges per-chunk answers, keeping the order', () => {

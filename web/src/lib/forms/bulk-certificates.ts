@@ -41,6 +41,7 @@ export interface CertificateProgress {
   state: 'pending' | 'active' | 'expiring' | 'expired' | 'revoked' | 'failed';
   progress: number;
   failure: string | null;
+  failureCode: string | null;
   bundle: string;
 }
 

@@ -68,6 +68,6 @@ export async function certificateProgress(event: RequestEvent): Promise<Response
   }
   const certificates: CertificateProgress[] = found
     .filter((certificate) => certificate !== null)
-    .map(({ id, state, progress, failure, bundle }) => ({ id, state, progress, failure, bundle }));
+    .map(({ id, state, progress, failure, failureCode, bundle }) => ({ id, state, progress, failure, failureCode, bundle }));
   return json({ certificates }, { headers: { 'cache-control': 'no-store' } });
 }

@@ -11,19 +11,32 @@ import {
   type TCertificateForIssuance as TCertificate,
   type TCsrRefused,
   type TCsrSigned,
+  type TIssuanceFailure,
 } from '@varco/db';
 import type { TJobContext, TJobHandler } from '../../define-job.js';
 import { buildPkcs12, generateSerial, generateStationKey, inspectCsr, issueStationCertificate, type TStationKeyType } from '../../pki/index.js';
 import { loadActiveCa, PkiUnavailableError, type TActiveCa } from '../../pki-runtime/ca-keyring.js';
 import { openOneTimePassword } from '../../pki-runtime/otp-seal.js';
 import { renderStationProfile } from '../../pki-runtime/station-profile.js';
-import { ISSUE_ATTEMPTS, type TCertificateJobPayload } from './issue-station-certificate.js';
+import { ISSUE_ATTEMPTS, type TCertificateJobPayload, type TIssuanceFailureCode } from './issue-station-certificate.js';
 import type { TSignCsrsPayload } from './sign-csrs.js';
 
+/** Why a row is not issued: a code the console translates and the English detail (see TIssuanceFailure). */
+const FAILURES = {
+  caChanged: { code: 'ca_changed', message: 'The CA changed since this certificate was requested: request it again' },
+  noGateway: { code: 'no_vpn_gateway', message: 'The employee has no VPN account with an enabled gateway' },
+  otpGone: { code: 'otp_gone', message: 'The one-time password is gone: request the certificate again' },
+  otpUnreadable: { code: 'otp_unreadable', message: 'The one-time password cannot be opened (the CA passphrase changed?): request the certificate again' },
+} as const satisfies Record<string, TIssuanceFailure & { code: TIssuanceFailureCode }>;
+const csrFailure = (csr: { code: string; message: string }): TIssuanceFailure => ({ code: csr.code, message: `The CSR is not acceptable (${csr.code}): ${csr.message}` });
+const pkiUnavailable = (err: PkiUnavailableError): TIssuanceFailure => ({ code: 'pki_unavailable' satisfies TIssuanceFailureCode, message: err.message });
+/** Out of attempts on an unexpected error (a database outage…): the detail is the error's own sentence. */
+const lastAttemptFailed = (err: unknown): TIssuanceFailure => ({ code: 'issuance_error' satisfies TIssuanceFailureCode, message: err instanceof Error ? err.message : String(err) });
+
 /** A permanent failure: said on the row (the console shows it) and to BullMQ (no retry). */
-async function giveUp(ctx: TJobContext, certificateId: string, message: string): Promise<never> {
-  await failIssuance(ctx.db, { certificateId, failure: message });
-  throw new UnrecoverableError(message);
+async function giveUp(ctx: TJobContext, certificateId: string, failure: TIssuanceFailure): Promise<never> {
+  await failIssuance(ctx.db, { certificateId, failure });
+  throw new UnrecoverableError(failure.message);
 }
 
 export const handleIssueStationCertificate: TJobHandler<TCertificateJobPayload> = async (payload, ctx) => {
@@ -37,9 +50,9 @@ export const handleIssueStationCertificate: TJobHandler<TCertificateJobPayload> 
     return certificate.flow === 'csr' ? await signCsrs(ctx, [certificate.id]) : await issue(ctx, certificate, found.assetTag);
   } catch (err) {
     if (err instanceof UnrecoverableError) throw err;
-    if (err instanceof PkiUnavailableError) return giveUp(ctx, certificate.id, err.message);
+    if (err instanceof PkiUnavailableError) return giveUp(ctx, certificate.id, pkiUnavailable(err));
     // Out of attempts: the row must not stay "pending" for ever.
-    if (ctx.attemptsMade + 1 >= ISSUE_ATTEMPTS) await failIssuance(ctx.db, { certificateId: certificate.id, failure: (err as Error).message });
+    if (ctx.attemptsMade + 1 >= ISSUE_ATTEMPTS) await failIssuance(ctx.db, { certificateId: certificate.id, failure: lastAttemptFailed(err) });
     throw err;
   }
 };
@@ -50,8 +63,8 @@ async function issue(ctx: TJobContext, certificate: TCertificate, assetTag: stri
     loadActiveCa(ctx.db, ctx.pki ?? null),
     certificate.employeeId ? getVpnAccountOfEmployee(ctx.db, { employeeId: certificate.employeeId }) : null,
   ]);
-  if (active.ca.id !== certificate.caId) return giveUp(ctx, certificate.id, 'The CA changed since this certificate was requested: request it again');
-  if (!account?.servers.length) return giveUp(ctx, certificate.id, 'The employee has no VPN account with an enabled gateway');
+  if (active.ca.id !== certificate.caId) return giveUp(ctx, certificate.id, FAILURES.caChanged);
+  if (!account?.servers.length) return giveUp(ctx, certificate.id, FAILURES.noGateway);
   // Progress costs three writes (job run, BullMQ, certificate row), so it is reported only around the one slow step,
   // an RSA key (0.1–1 s); an EC key or a CSR takes about a millisecond and the whole job a few.
   const isSlow = certificate.flow === 'server-key' && certificate.keyType?.startsWith('rsa') === true;
@@ -98,13 +111,13 @@ export const handleSignCsrs: TJobHandler<TSignCsrsPayload> = async (payload, ctx
   try {
     return await signCsrs(ctx, payload.certificateIds);
   } catch (err) {
-    const fail = (message: string) => failIssuances(ctx.db, payload.certificateIds.map((certificateId) => ({ certificateId, failure: message })));
+    const fail = (failure: TIssuanceFailure) => failIssuances(ctx.db, payload.certificateIds.map((certificateId) => ({ certificateId, failure })));
     if (err instanceof PkiUnavailableError) {
-      await fail(err.message);
+      await fail(pkiUnavailable(err));
       throw new UnrecoverableError(err.message);
     }
     // Out of attempts: the rows must not stay "pending" for ever.
-    if (ctx.attemptsMade + 1 >= ISSUE_ATTEMPTS) await fail((err as Error).message);
+    if (ctx.attemptsMade + 1 >= ISSUE_ATTEMPTS) await fail(lastAttemptFailed(err));
     throw err;
   }
 };
@@ -121,17 +134,17 @@ async function signCsrs(ctx: TJobContext, certificateIds: string[]) {
       for (const { certificate: row, assetTag } of claimed) {
         const account = row.employeeId ? accounts.get(row.employeeId) : undefined;
         if (row.caId !== active.ca.id) {
-          refused.push({ certificateId: row.id, failure: 'The CA changed since this certificate was requested: request it again' });
+          refused.push({ certificateId: row.id, failure: FAILURES.caChanged });
           continue;
         }
         if (!account?.servers.length) {
-          refused.push({ certificateId: row.id, failure: 'The employee has no VPN account with an enabled gateway' });
+          refused.push({ certificateId: row.id, failure: FAILURES.noGateway });
           continue;
         }
         // Checked by the API already; checked again because the row is input too.
         const csr = inspectCsr(row.csrPem ?? '');
         if (!csr.ok) {
-          refused.push({ certificateId: row.id, failure: `The CSR is not acceptable (${csr.code}): ${csr.message}` });
+          refused.push({ certificateId: row.id, failure: csrFailure(csr) });
           continue;
         }
         const issued = signStation(active, row, assetTag, csr.publicKeyDer);
@@ -146,7 +159,7 @@ async function signCsrs(ctx: TJobContext, certificateIds: string[]) {
   });
   return {
     issued: outcome.issued.map((one) => ({ certificateId: one.certificateId, serialHex: one.issued.serialHex })),
-    failed: outcome.refused.map((one) => ({ certificateId: one.certificateId, failure: one.failure })),
+    failed: outcome.refused.map((one) => ({ certificateId: one.certificateId, code: one.failure.code })),
     skipped: outcome.skipped,
   };
 }
@@ -160,7 +173,7 @@ async function stationKey(ctx: TJobContext, certificate: TCertificate) {
   if (certificate.flow === 'csr') {
     // Checked by the API already; checked again because the row is input too.
     const csr = inspectCsr(certificate.csrPem ?? '');
-    if (!csr.ok) return giveUp(ctx, certificate.id, `The CSR is not acceptable (${csr.code}): ${csr.message}`);
+    if (!csr.ok) return giveUp(ctx, certificate.id, csrFailure(csr));
     return { publicKeyDer: csr.publicKeyDer, privateKey: null };
   }
   const keys = await generateStationKey(certificate.keyType as TStationKeyType);
@@ -168,10 +181,10 @@ async function stationKey(ctx: TJobContext, certificate: TCertificate) {
 }
 
 async function oneTimePassword(ctx: TJobContext, certificate: TCertificate, active: TActiveCa): Promise<string> {
-  if (!certificate.bundleOtpSealed) return giveUp(ctx, certificate.id, 'The one-time password is gone: request the certificate again');
+  if (!certificate.bundleOtpSealed) return giveUp(ctx, certificate.id, FAILURES.otpGone);
   try {
     return await openOneTimePassword({ sealed: certificate.bundleOtpSealed, passphrase: ctx.pki!.passphrase!, caId: active.ca.id, certificateId: certificate.id });
   } catch {
-    return giveUp(ctx, certificate.id, 'The one-time password cannot be opened (the CA passphrase changed?): request the certificate again');
+    return giveUp(ctx, certificate.id, FAILURES.otpUnreadable);
   }
 }

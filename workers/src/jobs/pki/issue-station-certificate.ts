@@ -6,6 +6,13 @@ export type TCertificateJobPayload = z.infer<typeof ZCertificateJobPayload>;
 
 export const ISSUE_ATTEMPTS = 3;
 
+/**
+ * Codes a failed issuance stores in `certificates.failure_code` (the console words each one), besides a CSR check's own
+ * code (`CSR_ERROR_CODES`, when the worker's re-check refuses the stored CSR).
+ */
+export const ISSUANCE_FAILURE_CODES = ['ca_changed', 'no_vpn_gateway', 'otp_gone', 'otp_unreadable', 'pki_unavailable', 'issuance_error'] as const;
+export type TIssuanceFailureCode = (typeof ISSUANCE_FAILURE_CODES)[number];
+
 /** Issuance jobs (one certificate, or packed CSRs): a few retries, a week of history, failures kept a month. */
 export const ISSUE_JOB_OPTIONS = { attempts: ISSUE_ATTEMPTS, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 30 * 86_400 } } as const;
 
