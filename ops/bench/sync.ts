@@ -2,7 +2,8 @@
  * `npm run bench:sync` — directory sync against generated directories of 10,000 and 100,000 people in a private
  * slapd (loaded offline with slapadd), on embedded PGlite (a data directory, as `npm start` runs it) and on a
  * private PostgreSQL. For each: a full first sync into an empty staff table, then a no-change resync, each as the
- * worker runs it (run row, job handler: load employees, streamed paged read + plan, one apply transaction).
+ * worker runs it (run row, job handler: streamed paged read + plan, the employees loading while the read starts, one
+ * apply transaction).
  *
  * The floor, measured side by side in the same run: `ldapsearch -x -H … -D <service dn> -y <password file> -b …
  * -E pr=1000/noprompt '(objectClass=inetOrgPerson)' > /dev/null` (median of 3; -y instead of -w keeps the password
@@ -192,7 +193,7 @@ async function benchSize(entries: number, dir: string, postgres: PostgresServer,
           if (counts[key] !== value) throw new Error(`${kind} ${phase}: ${key} = ${counts[key]}, expected ${value}`);
         }
         const t = 'timingsMs' in measured.result ? measured.result.timingsMs : null;
-        const timings = t ? `state ${(t.stateMs / 1000).toFixed(1)} + read/plan ${(t.readMs / 1000).toFixed(1)} + apply ${(t.applyMs / 1000).toFixed(1)}` : '';
+        const timings = t ? `state ${(t.stateMs / 1000).toFixed(1)} ∥ read/plan ${(t.readMs / 1000).toFixed(1)} + apply ${(t.applyMs / 1000).toFixed(1)}` : '';
         rows.push({ entries, db: kind, phase, seconds: measured.seconds, floorSeconds, rssStartMb: measured.rssStartMb, rssMb: measured.rssMb, heapMb: measured.heapMb, probeMs, stallMs, timings });
       }
     } finally {

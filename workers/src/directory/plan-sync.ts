@@ -141,6 +141,8 @@ export class SyncPlanner {
    */
   private dnIndex: Map<string, string> | null = null;
   private unindexed: Array<[dn: string, directoryId: string]> = [];
+  /** Ids of entries seen at the DN stored for them (a resync: nearly everyone), indexed by that stored DN. */
+  private seenAtStoredDn: string[] = [];
   private readonly pending: Array<{ entry: TDirectoryEntry; fields: TCoreFields }> = [];
   private readonly services: Map<string, string>;
   private readonly profiles: Map<string, string>;
@@ -173,6 +175,7 @@ export class SyncPlanner {
       return;
     }
     if (this.dnIndex) this.dnIndex.set(normaliseDn(record.dn), record.directoryId);
+    else if (this.options.current.get(record.directoryId)?.directoryDn === record.dn) this.seenAtStoredDn.push(record.directoryId);
     else this.unindexed.push([record.dn, record.directoryId]);
     if (record.disabled) return this.planDisabled(record);
     const fields = this.validate(record);
@@ -257,19 +260,23 @@ export class SyncPlanner {
     return { firstName: entry.firstName, lastName: entry.lastName, email: entry.email, serviceCode, jobProfile };
   }
 
-  private indexedDns(): Map<string, string> {
+  /** This run's entries first (a DN may have moved to someone else), then `knownDns`. */
+  private directoryIdOfDn(dn: string): string | undefined {
     if (!this.dnIndex) {
-      this.dnIndex = new Map(this.unindexed.map(([dn, id]) => [normaliseDn(dn), id]));
+      this.dnIndex = new Map();
+      // Entries whose DN is the one stored for them were not listed in `unindexed` (see add()).
+      for (const id of this.seenAtStoredDn) this.dnIndex.set(normaliseDn(this.options.current.get(id)!.directoryDn!), id);
+      for (const [entryDn, id] of this.unindexed) this.dnIndex.set(normaliseDn(entryDn), id);
       this.unindexed = [];
+      this.seenAtStoredDn = [];
     }
-    return this.dnIndex;
+    return this.dnIndex.get(dn) ?? this.options.knownDns?.get(dn);
   }
 
   /** `final`: the whole stream was seen, so an unknown manager will stay unknown. */
   private resolveManager(entry: TDirectoryEntry, final: boolean): TManager {
     if (!entry.managerDirectoryId && !entry.managerDn) return { kind: 'none' };
-    const dn = entry.managerDn ? normaliseDn(entry.managerDn) : null;
-    const id = entry.managerDirectoryId ?? (dn ? (this.indexedDns().get(dn) ?? this.options.knownDns?.get(dn)) : undefined);
+    const id = entry.managerDirectoryId ?? this.directoryIdOfDn(normaliseDn(entry.managerDn!));
     if (id === entry.directoryId) return { kind: 'none' };
     const exists = id !== undefined && (this.created.has(id) || this.options.current.has(id));
     if (exists) return { kind: 'id', id };

@@ -2,8 +2,8 @@
  * Streams the staff of a directory, page by page (ldapts paged search), as sanitised records.
  *
  * Guarantees (TRAPS.md, LDAP):
- * - Never the whole directory in memory: one page of raw entries at a time; the next page is only requested when
- *   the consumer has taken every record of the current one (pull-based async generator).
+ * - Never the whole directory in memory: entries are handed on in batches as they arrive (paged-search.ts), and the
+ *   next page is requested only while at most one page of entries waits for the consumer (at most two pages held).
  * - A read either ENDS NORMALLY with every entry the server has, or THROWS `DirectoryReadError` with a precise code.
  *   A size limit (paged or not), a time limit, a dropped connection, a wrong base DN: all throw, even after some
  *   records were yielded — the consumer must discard what it planned (plan-sync only acts after the generator
@@ -25,13 +25,14 @@
  * Consume quickly: plan while reading, write to the database after the generator finished. Slow work between
  * pages keeps a server-side paged cursor open and an idle timeout on the server turns it into 'connection_lost'.
  *
- * Known ldapts behaviour: its paginator stops when a page holds no entries, even if the server sent a continuation
- * cookie. slapd never does that; if a server did, the read would end early without an error — the disable cap in
+ * Known ldapts behaviour, kept by paged-search.ts: the paginator stops when a page holds no entries, even if the
+ * server sent a continuation cookie. slapd never does that; if a server did, the read would end early without an error — the disable cap in
  * plan-sync is the backstop.
  */
 import { AndFilter, FilterParser, GreaterThanEqualsFilter, type Client, type Entry, type Filter } from 'ldapts';
 import type { TResolvedDirectorySyncConfig } from './config.js';
 import { openDirectoryClient, usesTls } from './connection.js';
+import { pagedSearch } from './paged-search.js';
 import { firstRdn, parseDn, sanitizeEntry, type TDirectoryRecord, type TRawDirectoryEntry } from './sanitize.js';
 
 export type { TDirectoryEntry, TDirectoryRecord, TRejectedEntry } from './sanitize.js';
@@ -79,7 +80,7 @@ export interface TReadSummary extends TReadProgress {
 
 export interface TReadDirectoryOptions {
   incremental?: TIncrementalFrom;
-  /** Called once per page, when it arrives (before its records are yielded). */
+  /** Called once per batch of entries received (before its records are yielded); `pages` counts completed pages. */
   onProgress?: (progress: TReadProgress) => void;
 }
 
@@ -102,6 +103,19 @@ export async function* readDirectory(
   config: TResolvedDirectorySyncConfig,
   options: TReadDirectoryOptions = {},
 ): AsyncGenerator<TDirectoryRecord, TReadSummary, undefined> {
+  const batches = readDirectoryBatches(config, options);
+  for (;;) {
+    const next = await batches.next();
+    if (next.done) return next.value;
+    yield* next.value;
+  }
+}
+
+/** `readDirectory` in batches (the records of one network read or one page): one await per batch, not per record. */
+export async function* readDirectoryBatches(
+  config: TResolvedDirectorySyncConfig,
+  options: TReadDirectoryOptions = {},
+): AsyncGenerator<TDirectoryRecord[], TReadSummary, undefined> {
   const startedAt = Date.now();
   const filter = buildSearchFilter(config, options.incremental);
   const mapping = createMapping(config);
@@ -115,15 +129,17 @@ export async function* readDirectory(
     stage = 'search';
     const highWaterMark =
       config.profile === 'ad' ? await readUsnMark(client, options.incremental) : { since: new Date(startedAt - config.clockSkewMarginMs) };
-    for await (const page of searchPages(client, config, filter, [...mapping.slots.keys()])) {
-      progress.pages += 1;
-      progress.entriesRead += page.length;
+    const onPage = () => (progress.pages += 1);
+    for await (const entries of searchBatches(client, config, filter, [...mapping.slots.keys()], onPage)) {
+      progress.entriesRead += entries.length;
       options.onProgress?.({ ...progress });
-      for (const entry of page) {
-        const record = sanitizeEntry(toRawEntry(entry, mapping));
+      const records = new Array<TDirectoryRecord>(entries.length);
+      for (let i = 0; i < entries.length; i++) {
+        const record = sanitizeEntry(toRawEntry(entries[i]!, mapping));
         if (record.kind === 'rejected') progress.rejected += 1;
-        yield record;
+        records[i] = record;
       }
+      yield records;
     }
     const mode = options.incremental ? 'incremental' : 'full';
     return { mode, ...progress, durationMs: Date.now() - startedAt, highWaterMark };
@@ -134,11 +150,24 @@ export async function* readDirectory(
   }
 }
 
-async function* searchPages(client: Client, config: TResolvedDirectorySyncConfig, filter: Filter, attributes: string[]) {
+/**
+ * Entries in batches, as they arrive. Paged: the lean decoder of paged-search.ts on ldapts's connection (ldapts's
+ * own `searchPaginated` when this ldapts does not expose what it needs). Paging off: one ldapts search, whose
+ * answer is only handed on once complete — a size limit then yields nothing at all.
+ */
+async function* searchBatches(client: Client, config: TResolvedDirectorySyncConfig, filter: Filter, attributes: string[], onPage: () => void) {
   // sizeLimit 0 on purpose (see the module comment); timeLimit applies per request, i.e. per page.
-  const options = { scope: 'sub', filter, attributes, sizeLimit: 0, timeLimit: Math.ceil(config.timeoutMs / 1000) } as const;
+  const timeLimit = Math.ceil(config.timeoutMs / 1000);
+  const options = { scope: 'sub', filter, attributes, sizeLimit: 0, timeLimit } as const;
   if (config.pageSize === 0) {
-    yield (await client.search(config.baseDn, options)).searchEntries;
+    const { searchEntries } = await client.search(config.baseDn, options);
+    onPage();
+    yield searchEntries;
+    return;
+  }
+  const lean = pagedSearch(client, { baseDn: config.baseDn, filter, attributes, pageSize: config.pageSize, timeLimit, timeoutMs: config.timeoutMs, onPage });
+  if (lean) {
+    yield* lean;
     return;
   }
   // One page ahead: the request for page n+1 leaves as soon as page n arrives, so the server prepares it while page
@@ -153,6 +182,7 @@ async function* searchPages(client: Client, config: TResolvedDirectorySyncConfig
       next = pages.next();
       // A failure of the prefetched page surfaces when it is awaited; until then it must not count as unhandled.
       next.catch(() => undefined);
+      onPage();
       yield page.value.searchEntries;
     }
   } finally {

@@ -4,8 +4,9 @@
  *
  * - A DirectoryReadError (size limit, dropped connection, wrong base DN, …) or an empty answer fails the run with
  *   its code and sentence; nothing is changed and nobody is disabled.
- * - Progress: after every page the run's `entries_read` is written (the console polls it) and, when an earlier
- *   full read gives an estimate of the directory's size, the job's percentage (reading = 0–90 %, applying the rest).
+ * - Progress: after the first batch of entries, then at most every 250 ms, the run's `entries_read` is written (the
+ *   console polls it) and, when an earlier full read gives an estimate of the directory's size, the job's
+ *   percentage (reading = 0–90 %, applying the rest).
  * - Confirmation: a run confirmed by an admin reads the directory again; it applies if every person the new plan
  *   would disable was on the confirmed list (fewer is fine), otherwise it is held again with the new list.
  */
@@ -25,9 +26,10 @@ import {
 import { z } from 'zod';
 import type { TJobContext } from '../../define-job.js';
 import { knownDnsOf, SyncPlanner, type TSyncError, type TSyncPlan } from '../../directory/plan-sync.js';
+import type { TDirectoryRecord } from '../../directory/sanitize.js';
 import {
   DirectoryReadError,
-  readDirectory,
+  readDirectoryBatches,
   type THighWaterMark,
   type TIncrementalFrom,
   type TReadSummary,
@@ -37,8 +39,15 @@ import type { TDirectorySyncSettings } from '../../directory/settings.js';
 /** Would-be changes a dry run lists in its result (the counts are always complete). */
 const PREVIEW_LIMIT = 100;
 const READ_SHARE_PERCENT = 90;
+/** Progress is written after the first batch, then at most this often (each write is a database round trip). */
+const PROGRESS_INTERVAL_MS = 250;
+/** Records read before the employees are loaded that may wait for them (about 10 MB). */
+const READ_AHEAD_RECORDS = 20_000;
 
-/** Where a run's time went (also kept in job_runs.result): loading the employees, reading + planning, applying. */
+/**
+ * Where a run's time went (also kept in job_runs.result): loading the employees, which runs DURING the read, the
+ * read + plan from its start to its end, and the apply.
+ */
 export interface TSyncTimings {
   stateMs: number;
   readMs: number;
@@ -62,21 +71,24 @@ export async function runDirectorySync(run: TSyncRun, settings: TDirectorySyncSe
   };
   const incremental = run.mode === 'incremental' ? parseHighWaterMark(marks.highWaterMark) : undefined;
   if (incremental === null) return fail('no_watermark', 'no earlier sync to continue from: run a full sync first', 0);
-  const loadStarted = performance.now();
-  const state = await loadSyncState(db);
-  const readStarted = performance.now();
-  const planner = new SyncPlanner({
-    current: state.current,
-    mode: run.mode,
-    knownServiceCodes: state.serviceCodes,
-    knownJobProfiles: state.jobProfiles,
-    limits: settings.limits,
-    // AD names managers by DN: people outside an incremental run are found through their stored DN.
-    ...(run.mode === 'incremental' ? { knownDns: knownDnsOf(state.current) } : {}),
+  // The employees load while the directory is read: records that arrive first wait (bounded) for the planner.
+  const started = performance.now();
+  let stateMs = 0;
+  const plannerReady = loadSyncState(db).then((state) => {
+    stateMs = Math.round(performance.now() - started);
+    return new SyncPlanner({
+      current: state.current,
+      mode: run.mode,
+      knownServiceCodes: state.serviceCodes,
+      knownJobProfiles: state.jobProfiles,
+      limits: settings.limits,
+      // AD names managers by DN: people outside an incremental run are found through their stored DN.
+      ...(run.mode === 'incremental' ? { knownDns: knownDnsOf(state.current) } : {}),
+    });
   });
-  let summary: TReadSummary;
+  let read: { planner: SyncPlanner; summary: TReadSummary };
   try {
-    summary = await readInto(planner, settings, incremental, async (entriesRead) => {
+    read = await readInto(plannerReady, settings, incremental, async (entriesRead) => {
       await recordSyncProgress(db, { runId: run.id, entriesRead });
       if (marks.estimatedEntries) await ctx.progress(Math.min(READ_SHARE_PERCENT, (entriesRead / marks.estimatedEntries) * READ_SHARE_PERCENT));
     });
@@ -84,15 +96,16 @@ export async function runDirectorySync(run: TSyncRun, settings: TDirectorySyncSe
     if (err instanceof DirectoryReadError) return fail(err.code, err.message, err.details.entriesRead);
     throw err;
   }
+  const { planner, summary } = read;
   const plan = planner.finish();
   if (plan.refused) {
     return fail('empty_result', 'the directory answered with no usable entries: nobody was disabled', summary.entriesRead, toProblems(plan.errors));
   }
   await ctx.progress(READ_SHARE_PERCENT);
-  const timings = { stateMs: Math.round(readStarted - loadStarted), readMs: Math.round(performance.now() - readStarted), applyMs: 0 };
-  const read = { entriesRead: summary.entriesRead, startedAt, highWaterMark: serialiseHighWaterMark(summary.highWaterMark) };
+  const timings = { stateMs, readMs: Math.round(performance.now() - started), applyMs: 0 };
+  const report = { entriesRead: summary.entriesRead, startedAt, highWaterMark: serialiseHighWaterMark(summary.highWaterMark) };
   const applyStarted = performance.now();
-  const outcome = await settle(run, plan, settings, ctx, read);
+  const outcome = await settle(run, plan, settings, ctx, report);
   return { ...outcome, timingsMs: { ...timings, applyMs: Math.round(performance.now() - applyStarted) } };
 }
 
@@ -117,33 +130,82 @@ async function settle(run: TSyncRun, plan: TSyncPlan, settings: TDirectorySyncSe
   return { outcome: 'succeeded', counts };
 }
 
-/** Streams every record into the planner; `onPage` runs once per page received (awaited between pages). */
+/**
+ * Streams every record into the planner once it is ready; until then up to READ_AHEAD_RECORDS wait, then the read
+ * waits too. Progress is written after the first batch, then at most every PROGRESS_INTERVAL_MS, without making
+ * the read wait for it (one write in flight at most; a failed write fails the run).
+ */
 async function readInto(
-  planner: SyncPlanner,
+  plannerReady: Promise<SyncPlanner>,
   settings: TDirectorySyncSettings,
   incremental: TIncrementalFrom | undefined,
-  onPage: (entriesRead: number) => Promise<void>,
-): Promise<TReadSummary> {
-  const latest = { pages: 0, entriesRead: 0 };
-  let reportedPages = 0;
-  const reader = readDirectory(settings.config, {
+  onProgress: (entriesRead: number) => Promise<void>,
+): Promise<{ planner: SyncPlanner; summary: TReadSummary }> {
+  const ready: { planner?: SyncPlanner; failed?: { error: unknown } } = {};
+  plannerReady.then(
+    (planner) => (ready.planner = planner),
+    (error: unknown) => (ready.failed = { error }),
+  );
+  const progress = progressWriter(onProgress);
+  let entriesRead = 0;
+  const held: TDirectoryRecord[][] = [];
+  let heldRecords = 0;
+  const reader = readDirectoryBatches(settings.config, {
     ...(incremental ? { incremental } : {}),
-    onProgress: (progress) => Object.assign(latest, progress),
+    onProgress: (read) => (entriesRead = read.entriesRead),
   });
   try {
     for (;;) {
       const next = await reader.next();
-      if (latest.pages !== reportedPages) {
-        reportedPages = latest.pages;
-        await onPage(latest.entriesRead);
+      if (ready.failed) throw ready.failed.error;
+      progress.report(entriesRead);
+      progress.check();
+      if (!next.done && !ready.planner && heldRecords + next.value.length <= READ_AHEAD_RECORDS) {
+        held.push(next.value);
+        heldRecords += next.value.length;
+        continue;
       }
-      if (next.done) return next.value;
-      planner.add(next.value);
+      const planner = ready.planner ?? (await plannerReady);
+      for (const batch of held.splice(0)) for (const record of batch) planner.add(record);
+      heldRecords = 0;
+      if (next.done) {
+        await progress.settle();
+        return { planner, summary: next.value };
+      }
+      for (const record of next.value) planner.add(record);
     }
   } finally {
-    // Left early (a progress write or the planner threw): the connection closes now, not at the server's idle timeout.
+    // Left early (a progress write, the employees' load or the planner threw): the connection closes now, not at the
+    // server's idle timeout.
     await reader.return(undefined as never).catch(() => undefined);
+    // Nothing of the run keeps working after it ended: a failed read still waits for the load and its last write.
+    await Promise.allSettled([plannerReady, progress.settle()]);
   }
+}
+
+function progressWriter(write: (entriesRead: number) => Promise<void>) {
+  let reported = 0;
+  let reportedAt = -Infinity;
+  let inFlight: Promise<void> | null = null;
+  let failure: { error: unknown } | null = null;
+  return {
+    report(entriesRead: number) {
+      if (inFlight || entriesRead === reported || performance.now() - reportedAt < PROGRESS_INTERVAL_MS) return;
+      reported = entriesRead;
+      reportedAt = performance.now();
+      inFlight = write(entriesRead).then(
+        () => void (inFlight = null),
+        (error: unknown) => void ((failure = { error }), (inFlight = null)),
+      );
+    },
+    check() {
+      if (failure) throw failure.error;
+    },
+    async settle() {
+      await inFlight;
+      this.check();
+    },
+  };
 }
 
 /** Would-be (or, once applied, planned) counts; applySyncPlan replaces them with what it actually changed. */

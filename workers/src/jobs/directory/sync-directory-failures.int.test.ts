@@ -121,11 +121,13 @@ describe.each(testDatabaseKinds())('directory sync failures on %s', (kind) => {
       if (!killed) process.kill(slapd.pid, 'SIGKILL');
       killed = true;
     });
-    expect(killed).toBe(true); // progress is reported per page once an earlier run gave an estimate
+    expect(killed).toBe(true); // progress is reported after the first batch once an earlier run gave an estimate
     expect(result).toEqual({ outcome: 'failed', code: 'connection_lost' });
-    // The reader asks for page 2 as soon as page 1 is in (one page ahead): slapd may have answered it before the kill.
+    // Killed on the first batch (part or all of page 1). The reader asks for page 2 as soon as page 1 is in (one page
+    // ahead) and the progress write does not hold the read: slapd may have answered page 2 before the kill, no more.
     expect(run.status).toBe('failed');
-    expect([100, 200]).toContain(run.entriesRead);
+    expect(run.entriesRead).toBeGreaterThan(0);
+    expect(run.entriesRead).toBeLessThanOrEqual(200);
     expect(await counts()).toEqual(before);
   });
 });

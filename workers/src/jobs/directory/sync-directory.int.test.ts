@@ -90,7 +90,12 @@ describe.each(testDatabaseKinds())('directory sync job on %s (1,000 people)', (k
   it('a second run with no change changes nothing and reports progress against the first run', async () => {
     const { run, progress } = await sync();
     expect(run.counts).toMatchObject({ created: 0, updated: 0, disabled: 0, unchanged: enabled.length });
-    expect(progress.length).toBeGreaterThan(3); // 1,000 entries in pages of 200, estimate = the first run's 1,000
+    // Estimate = the first run's 1,000. Written after the first batch (some of the 1,000), then at most every 250 ms
+    // (this read is faster), then 90 % once read; nothing to apply.
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress[0]).toBeGreaterThan(0);
+    expect(progress[0]).toBeLessThan(90);
+    expect(progress.at(-1)).toBe(90);
     expect(progress.every((p, i) => p <= 90 && (i === 0 || p >= progress[i - 1]!))).toBe(true);
   });
 
