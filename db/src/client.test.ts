@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirLockedError, lockDataDir } from './client.js';
+import { DataDirLockedError, lockDataDir, parseCopyText } from './client.js';
 
 describe('PGlite data directory lock', () => {
   const children: ReturnType<typeof spawn>[] = [];
@@ -25,5 +25,22 @@ describe('PGlite data directory lock', () => {
     expect(readFileSync(join(root, 'pglite.lock'), 'utf8')).toBe(String(process.pid));
     release();
     expect(existsSync(join(root, 'pglite.lock'))).toBe(false);
+  });
+});
+
+describe('parseCopyText (PostgreSQL COPY text format)', () => {
+  it('splits rows and fields, reads \\N as NULL and an empty field as an empty string', () => {
+    expect(parseCopyText('a\tb\t\\N\n\t\tc\n')).toEqual([
+      ['a', 'b', null],
+      ['', '', 'c'],
+    ]);
+    expect(parseCopyText('')).toEqual([]);
+    expect(parseCopyText('last\trow without newline')).toEqual([['last', 'row without newline']]);
+  });
+
+  it('undoes the escapes COPY TO writes: backslash, tab, newline, carriage return and the other controls', () => {
+    // What COPY writes for: "C:\dir", "tab<TAB>in", "two<LF>lines<CR>", "\N" typed as text, "<BS><FF><VT>".
+    const line = ['C:\\\\dir', 'tab\\tin', 'two\\nlines\\r', '\\\\N', '\\b\\f\\v'].join('\t');
+    expect(parseCopyText(`${line}\n`)).toEqual([['C:\\dir', 'tab\tin', 'two\nlines\r', '\\N', '\b\f\v']]);
   });
 });

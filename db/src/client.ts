@@ -49,6 +49,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   try {
     const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
     const db = drizzle(client, { schema }) as unknown as Db;
+    embeddedClients.set(db, client);
     return {
       db,
       kind: 'pglite',
@@ -107,4 +108,40 @@ function isAlive(pid: number): boolean {
 export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/** The PGlite instance behind each Db that openPglite made (a transaction's Db is not in here). */
+const embeddedClients = new WeakMap<Db, { query(sql: string): Promise<{ blob?: Blob }> }>();
+
+/**
+ * The rows of a parameterless query as text fields (null for SQL NULL; booleans 't'/'f') through
+ * `COPY (query) TO '/dev/blob'`, on PGlite only; null on PostgreSQL or inside a transaction. PGlite decodes a result
+ * message per row in JavaScript; COPY hands over one blob instead: 97,000 employees in about 0.5 s where rows take
+ * about 0.75 s (ops/bench/sync.ts, PGlite resync). PostgreSQL's driver does not need it.
+ */
+export async function copyRowsIfEmbedded(db: Db, query: string): Promise<Array<Array<string | null>> | null> {
+  const client = embeddedClients.get(db);
+  if (!client) return null;
+  const { blob } = await client.query(`copy (${query}) to '/dev/blob'`);
+  return blob ? parseCopyText(await blob.text()) : []; // no rows, no blob
+}
+
+const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/** PostgreSQL's COPY text format as COPY TO writes it: rows end in \n, fields split by \t, \N is NULL, \\ escapes. */
+export function parseCopyText(text: string): Array<Array<string | null>> {
+  const rows: Array<Array<string | null>> = [];
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const fields: Array<string | null> = text.slice(start, end).split('\t');
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!;
+      if (field === '\\N') fields[i] = null;
+      else if (field.includes('\\')) fields[i] = field.replace(/\\(.)/gs, (_, c: string) => COPY_ESCAPES[c] ?? c);
+    }
+    rows.push(fields);
+    start = end + 1;
+  }
+  return rows;
 }

@@ -1,5 +1,5 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import { selectRows, type Db } from '../client.js';
+import { and, count, desc, eq, getTableName, inArray, sql } from 'drizzle-orm';
+import { copyRowsIfEmbedded, selectRows, type Db } from '../client.js';
 import { deprovisioningCases, directorySyncRuns, employees, jobProfiles, jobRuns, services } from '../schema/index.js';
 
 export type TSyncRun = typeof directorySyncRuns.$inferSelect;
@@ -28,30 +28,35 @@ export interface TSyncEmployee extends TSyncFields {
   source: 'seed' | 'directory' | 'manual';
 }
 
+/** One employee as loadSyncState reads it: TSyncEmployee's fields in this order. */
+const STATE_COLUMNS = `e.id, e.directory_id, e.directory_dn, e.first_name, e.last_name, e.email, s.code, e.job_profile,
+  m.directory_id, e.active, e.manually_deactivated, e.source`;
+const STATE_FROM = `from ${getTableName(employees)} e
+  join ${getTableName(services)} s on s.id = e.service_id
+  left join ${getTableName(employees)} m on m.id = e.manager_id`;
+
 /**
- * Everything a sync run plans against, read once before the directory is read: every employee (active or not,
+ * Everything a sync run plans against, read once while the directory is read: every employee (active or not,
  * managers by directory id), the known service codes and job profiles.
- * Each employee comes back as ONE column, a JSON array: PGlite decodes a result field by field in JavaScript, and
- * 100,000 rows × 12 columns through the ORM took 2–3 s there (0.5 s on PostgreSQL); one text field per row and
- * JSON.parse cut that by about half (measured side by side in one process). JSON, not a separator-joined string:
- * any character a hand-typed name may hold round-trips.
+ * PGlite decodes a result field by field in JavaScript: 100,000 rows × 12 columns through the ORM took 2–3 s there
+ * (0.5 s on PostgreSQL). So on PGlite the employees come as one COPY blob (copyRowsIfEmbedded); on PostgreSQL each
+ * as ONE column, a JSON array (one text field per row and JSON.parse halved the time there too). JSON, not a
+ * separator-joined string: any character a hand-typed name may hold round-trips, as it does through COPY's escapes.
  */
 export async function loadSyncState(db: Db) {
-  const [rows, serviceRows, profileRows] = await Promise.all([
-    selectRows<{ employee: string }>(
-      db,
-      sql`select json_build_array(e.id, e.directory_id, e.directory_dn, e.first_name, e.last_name, e.email, s.code,
-                                  e.job_profile, m.directory_id, e.active, e.manually_deactivated, e.source)::text as employee
-          from ${employees} e
-          join ${services} s on s.id = e.service_id
-          left join ${employees} m on m.id = e.manager_id`,
-    ),
+  const copied = await copyRowsIfEmbedded(db, `select ${STATE_COLUMNS} ${STATE_FROM}`);
+  const [tuples, serviceRows, profileRows] = await Promise.all([
+    copied
+      ? copied.map(fromCopyFields)
+      : selectRows<{ employee: string }>(db, sql.raw(`select json_build_array(${STATE_COLUMNS})::text as employee ${STATE_FROM}`)).then((rows) =>
+          rows.map(({ employee }) => JSON.parse(employee) as TSyncEmployeeTuple),
+        ),
     db.select({ code: services.code }).from(services),
     db.select({ name: jobProfiles.name }).from(jobProfiles),
   ]);
   const current = new Map<string, TSyncEmployee>();
-  for (const { employee } of rows) {
-    const row = toSyncEmployee(JSON.parse(employee) as TSyncEmployeeTuple);
+  for (const tuple of tuples) {
+    const row = toSyncEmployee(tuple);
     current.set(row.directoryId, row);
   }
   return { current, serviceCodes: serviceRows.map((s) => s.code), jobProfiles: profileRows.map((p) => p.name) };
@@ -62,6 +67,15 @@ type TSyncEmployeeTuple = [
   serviceCode: string, jobProfile: string, managerDirectoryId: string | null, active: boolean, manuallyDeactivated: boolean,
   source: TSyncEmployee['source'],
 ];
+
+/** COPY text fields: the same tuple, booleans from 't'/'f' (the columns that are NOT NULL are never null). */
+function fromCopyFields(fields: Array<string | null>): TSyncEmployeeTuple {
+  const [id, directoryId, directoryDn, firstName, lastName, email, serviceCode, jobProfile, managerDirectoryId, active, manuallyDeactivated, source] = fields;
+  return [
+    id!, directoryId!, directoryDn ?? null, firstName!, lastName!, email ?? null, serviceCode!, jobProfile!, managerDirectoryId ?? null,
+    active === 't', manuallyDeactivated === 't', source as TSyncEmployee['source'],
+  ];
+}
 
 function toSyncEmployee(tuple: TSyncEmployeeTuple): TSyncEmployee {
   const [id, directoryId, directoryDn, firstName, lastName, email, serviceCode, jobProfile, managerDirectoryId, active, manuallyDeactivated, source] = tuple;
