@@ -25,6 +25,11 @@ const foreignKeysOf = (db: Database['db']) =>
     db,
     sql`select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint where conrelid = 'employees'::regclass and contype = 'f' order by conname`,
   );
+const indexesOf = (db: Database['db']) =>
+  selectRows<{ name: string; definition: string }>(
+    db,
+    sql`select indexname as name, indexdef as definition from pg_indexes where tablename = 'employees' order by indexname`,
+  );
 /** BULK_LOAD_ROWS new people under `prefix`: a tree ten wide, plus a management cycle (…1 ↔ …2). */
 const bulkPlan = (prefix: string): TSyncChanges => ({
   ...empty,
@@ -126,13 +131,16 @@ describe.each(testDatabaseKinds())('directory sync commands on %s', (kind) => {
     expect(audits.map((a) => a.action).sort()).toEqual(['deprovisioning.step', 'directory.disable']);
   });
 
-  it(`a load of ${BULK_LOAD_ROWS} people checks the foreign keys once and puts them back exactly as they were`, async () => {
+  it(`a load of ${BULK_LOAD_ROWS} people sets up foreign keys and indexes once and puts them back exactly as they were`, async () => {
     const before = await foreignKeysOf(database.db);
     expect(before.map((key) => key.name)).toEqual(expect.arrayContaining(['employees_manager_fk']));
     expect(before).toHaveLength(3);
+    const indexesBefore = await indexesOf(database.db);
+    expect(indexesBefore.map((index) => index.name)).toEqual(expect.arrayContaining(['employees_manager_idx', 'employees_directory_id_uq', 'employees_pkey']));
     const { result } = await apply(bulkPlan('bulk'));
     expect(result.counts).toMatchObject({ created: BULK_LOAD_ROWS });
     expect(await foreignKeysOf(database.db)).toEqual(before);
+    expect(await indexesOf(database.db)).toEqual(indexesBefore);
     expect(await managersOf(['bulk1', 'bulk2', 'bulk25', 'bulk4999', 'bulk0'])).toEqual({ bulk1: 'bulk2', bulk2: 'bulk1', bulk25: 'bulk2', bulk4999: 'bulk499', bulk0: null });
     // The keys are enforced again.
     await expect(database.db.update(schema.employees).set({ managerId: 'employee_none' }).where(eq(schema.employees.directoryId, 'bulk7'))).rejects.toThrow();
@@ -140,7 +148,7 @@ describe.each(testDatabaseKinds())('directory sync commands on %s', (kind) => {
   });
 });
 
-// A PostgreSQL role that may write the tables but does not own them cannot drop their foreign keys: the bulk load
+// A PostgreSQL role that may write the tables but does not own them cannot drop their foreign keys or indexes: the bulk load
 // falls back to per-row checks (savepoint) instead of failing the run. PGlite has a single owner, nothing to test there.
 if (testDatabaseKinds().includes('postgres')) {
   describe('directory sync bulk load on postgres, as a role that does not own the tables', () => {
@@ -170,14 +178,16 @@ if (testDatabaseKinds().includes('postgres')) {
       await admin.end();
     });
 
-    it('applies the load with the foreign keys left in place', async () => {
+    it('applies the load with the foreign keys and indexes left in place', async () => {
       const before = await foreignKeysOf(owner.db);
+      const indexesBefore = await indexesOf(owner.db);
       const run = await startSyncRun(limited.db, { mode: 'full', dryRun: false, trigger: 'manual', actor: ACTOR });
       const report = { entriesRead: 0, startedAt: new Date(), highWaterMark: null, counts: {}, problems: [] };
       const plan = bulkPlan('rw');
       const result = await applySyncPlan(limited.db, { runId: run.id, plan: { ...plan, create: plan.create.map((c) => ({ ...c, fields: { ...c.fields, jobProfile: 'Analista' } })) }, report, actor: ACTOR });
       expect(result.counts).toMatchObject({ created: BULK_LOAD_ROWS });
       expect(await foreignKeysOf(owner.db)).toEqual(before);
+      expect(await indexesOf(owner.db)).toEqual(indexesBefore);
     });
   });
 }
