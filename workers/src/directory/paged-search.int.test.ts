@@ -8,6 +8,7 @@ import { Client, FilterParser, type Entry } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectory } from '../../../ops/src/testing/directory-fixture.js';
 import { startSlapd, type TSlapd } from '../../../ops/src/testing/slapd.js';
+import { openDirectoryClient } from './connection.js';
 import { LdapResultError, pagedSearch, type TPagedSearchOptions } from './paged-search.js';
 
 const ATTRIBUTES = ['uid', 'cn', 'sn', 'givenName', 'mail', 'ou', 'title', 'manager', 'employeeType', 'description', 'telephoneNumber'];
@@ -115,5 +116,33 @@ describe('pagedSearch against slapd (600 people and a few odd entries)', () => {
 
   it('returns null on a client that is not connected (the reader then uses searchPaginated)', () => {
     expect(pagedSearch(new Client({ url: slapd.url }), options())).toBeNull();
+  });
+});
+
+describe('pagedSearch over TLS (StartTLS and ldaps://, 120 people)', () => {
+  const { people, groups } = generateDirectory(120, { seed: 12 });
+  let slapd: TSlapd;
+  beforeAll(async () => {
+    slapd = await startSlapd({ people, groups, flavour: 'openldap', tls: true });
+  });
+  afterAll(() => slapd?.stop());
+
+  it.each([
+    ['StartTLS', () => ({ url: slapd.url, startTls: true })],
+    ['ldaps://', () => ({ url: slapd.ldapsUrl!, startTls: false })],
+  ])('%s: the fast path decodes the secured socket', async (_label, target) => {
+    const client = await openDirectoryClient({ ...target(), caFile: slapd.caFile!, timeoutMs: 5000 });
+    try {
+      await client.bind(slapd.serviceDn, slapd.servicePassword);
+      const search = pagedSearch(client, {
+        baseDn: slapd.peopleDn, filter: FilterParser.parseString('(objectClass=inetOrgPerson)'), attributes: ['uid'], pageSize: 50, timeLimit: 5, timeoutMs: 5000,
+      });
+      expect(search).not.toBeNull();
+      const uids: unknown[] = [];
+      for await (const batch of search!) uids.push(...batch.map((entry) => entry.uid));
+      expect(uids.sort()).toEqual(people.map((person) => person.uid).sort());
+    } finally {
+      await client.unbind().catch(() => undefined);
+    }
   });
 });
