@@ -106,8 +106,22 @@ describe('directory sync console', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Conferma delle disattivazioni' }).count(), { timeout: 30_000 }).toBe(1);
     // The demo's active staff (922 of 927) are not in this directory.
     await expect.poll(() => page.getByText(/disattiverebbe 922 persone/).count()).toBe(1);
+    // 922 people: the list is paged by 100 and searchable, with the whole list's count by reason above it.
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Pagina 1 di 10.' }).count()).toBe(1);
+    expect(await page.locator('#confirm tbody tr').count()).toBe(100);
+    await expect.poll(() => page.getByText('Non è più nella directory: 922').count()).toBe(1);
     await expectNoSeriousA11yViolations(harness, page);
     await screenshot(page, 'directory-confirmation');
+    const someone = (await page.locator('#confirm tbody tr').nth(42).locator('code').textContent())!;
+    await page.getByRole('searchbox', { name: 'Cerca nell’elenco' }).fill(someone.toUpperCase());
+    await page.getByRole('button', { name: 'Cerca', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'di 922 persone corrispondono alla ricerca.' }).count()).toBe(1);
+    await expect.poll(() => page.locator('#confirm tbody tr code').allTextContents()).toContain(someone);
+    await page.getByRole('searchbox', { name: 'Cerca nell’elenco' }).fill('nessuno-con-questo-nome');
+    await page.getByRole('button', { name: 'Cerca', exact: true }).click();
+    await expect.poll(() => page.getByText('Nessuna persona dell’elenco corrisponde alla ricerca.').count()).toBe(1);
+    await page.getByRole('link', { name: 'Mostra tutto l’elenco' }).click();
+    await expect.poll(() => page.locator('#confirm tbody tr').count()).toBe(100);
 
     await page.getByRole('link', { name: 'Continua con la conferma' }).click();
     const submit = page.getByRole('button', { name: 'Conferma e disattiva 922 persone' });

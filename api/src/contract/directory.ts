@@ -100,6 +100,24 @@ export const ZSyncRunListQuery = ZPageQuery;
 export const ZPendingDisable = z.object({ employeeId: z.string(), directoryId: z.string(), name: z.string(), reason: z.string() });
 export type TPendingDisable = z.infer<typeof ZPendingDisable>;
 
+/** People to disable shown per page on a run (the list itself holds up to 10,000). */
+export const DISABLES_PAGE_SIZE = 100;
+
+/** The run's list of people to disable: one page, optionally narrowed by a search on name or directory id. */
+export const ZSyncRunDetailQuery = z.object({
+  disablesPage: z.coerce.number().int().min(1).max(100_000).default(1),
+  disablesSearch: z.string().trim().max(100).optional(),
+});
+export type TSyncRunDetailQuery = Partial<z.output<typeof ZSyncRunDetailQuery>>;
+
+export const ZPendingDisables = pageOf(ZPendingDisable).extend({
+  /** Everyone on the list (what a confirmation acknowledges); `total` counts those matching the search. */
+  listed: z.number().int(),
+  /** The whole list by reason (vanished, disabled_in_directory), whatever the search. */
+  byReason: z.record(z.string(), z.number().int()),
+});
+export type TPendingDisables = z.infer<typeof ZPendingDisables>;
+
 export const ZSyncPreview = z.object({
   create: z.array(z.object({ directoryId: z.string(), name: z.string(), serviceCode: z.string(), jobProfile: z.string() })),
   update: z.array(z.object({ directoryId: z.string(), changed: z.array(z.string()) })),
@@ -115,8 +133,8 @@ export const ZSyncRunDetail = ZSyncRunSummary.extend({
     percent: z.number().int().nullable(),
   }),
   problems: z.array(z.object({ dn: z.string(), reason: z.string(), value: z.string().nullable() })),
-  /** Held runs: who would be disabled; dry runs: who would have been disabled. */
-  disables: z.array(ZPendingDisable).nullable(),
+  /** Held runs: who would be disabled; dry runs: who would have been disabled (one page of the list). */
+  disables: ZPendingDisables.nullable(),
   /** Dry runs: some of the would-be creations, updates and re-enables (the counts are complete). */
   preview: ZSyncPreview.nullable(),
   canConfirm: z.boolean(),

@@ -1,6 +1,16 @@
 import type { TSyncRun } from '@varco/db';
 import type { TDirectorySyncSettings } from '@varco/workers';
-import { ZSyncPreview, type TDirectorySettings, type TSyncRunDetail, type TSyncRunSummary } from '../contract/directory.js';
+import type { z } from 'zod';
+import {
+  DISABLES_PAGE_SIZE,
+  ZSyncPreview,
+  type TDirectorySettings,
+  type TPendingDisable,
+  type TPendingDisables,
+  type TSyncRunDetail,
+  type TSyncRunSummary,
+  type ZSyncRunDetailQuery,
+} from '../contract/directory.js';
 
 /** The settings page's view: everything an admin needs to check, never the password. */
 export function toSettingsView(settings: TDirectorySyncSettings | null | undefined): TDirectorySettings {
@@ -51,7 +61,29 @@ export function toRunSummary(run: TSyncRun): TSyncRunSummary {
   };
 }
 
-export function toRunDetail(run: TSyncRun, extra: { estimatedEntries: number | null; preview: unknown }): TSyncRunDetail {
+/** One page of a run's list of people to disable, narrowed by a case-insensitive search on name or directory id. */
+export function pageOfDisables(list: readonly TPendingDisable[], query: z.output<typeof ZSyncRunDetailQuery>): TPendingDisables {
+  const needle = query.disablesSearch?.toLocaleLowerCase('it');
+  const matching = needle
+    ? list.filter((person) => person.name.toLocaleLowerCase('it').includes(needle) || person.directoryId.toLocaleLowerCase('it').includes(needle))
+    : list;
+  const byReason: Record<string, number> = {};
+  for (const person of list) byReason[person.reason] = (byReason[person.reason] ?? 0) + 1;
+  const start = (query.disablesPage - 1) * DISABLES_PAGE_SIZE;
+  return {
+    items: matching.slice(start, start + DISABLES_PAGE_SIZE),
+    page: query.disablesPage,
+    pageSize: DISABLES_PAGE_SIZE,
+    total: matching.length,
+    listed: list.length,
+    byReason,
+  };
+}
+
+export function toRunDetail(
+  run: TSyncRun,
+  extra: { estimatedEntries: number | null; preview: unknown; disables: z.output<typeof ZSyncRunDetailQuery> },
+): TSyncRunDetail {
   const running = run.status === 'running';
   const percent =
     running && extra.estimatedEntries ? Math.min(99, Math.floor((run.entriesRead / extra.estimatedEntries) * 100)) : null;
@@ -64,7 +96,7 @@ export function toRunDetail(run: TSyncRun, extra: { estimatedEntries: number | n
       const cut = message.indexOf(': ');
       return cut > 0 ? { dn, reason: message.slice(0, cut), value: message.slice(cut + 2) } : { dn, reason: message, value: null };
     }),
-    disables: run.pendingDisables ?? null,
+    disables: run.pendingDisables ? pageOfDisables(run.pendingDisables, extra.disables) : null,
     preview: run.dryRun && preview.success ? preview.data : null,
     canConfirm: run.status === 'awaiting_confirmation' && (run.counts.disabled ?? listed) <= listed,
   };

@@ -114,8 +114,19 @@ describe('directory sync API', () => {
     const before = await employeeCount();
     const held = await finish((await start({ mode: 'full', dryRun: false })).id);
     expect(held).toMatchObject({ status: 'awaiting_confirmation', canConfirm: true, failure: { code: 'disable_limit' } });
-    expect(held.disables).toHaveLength(60);
+    expect(held.disables).toMatchObject({ listed: 60, total: 60, page: 1, pageSize: 100, byReason: { vanished: 60 } });
+    expect(held.disables!.items.map((p) => p.directoryId).sort()).toEqual(leavers.map((p) => p.uid).sort());
     expect(await employeeCount()).toBe(before);
+    // The list is searched (name or id, any case) and paged by the API; the whole list's counts stay.
+    const one = leavers[7]!;
+    const searched = (await (await get(`/api/directory/runs/${held.id}?disablesSearch=${one.uid.toUpperCase()}`)).json()) as TSyncRunDetail;
+    expect(searched.disables).toMatchObject({ total: 1, listed: 60, byReason: { vanished: 60 }, items: [{ directoryId: one.uid, name: `${one.givenName} ${one.sn}` }] });
+    const byName = (await (await get(`/api/directory/runs/${held.id}?disablesSearch=${encodeURIComponent(one.sn.toLowerCase())}`)).json()) as TSyncRunDetail;
+    expect(byName.disables!.items.map((p) => p.directoryId)).toContain(one.uid);
+    const beyond = (await (await get(`/api/directory/runs/${held.id}?disablesPage=2`)).json()) as TSyncRunDetail;
+    expect(beyond.disables).toMatchObject({ items: [], page: 2, total: 60, listed: 60 });
+    expect((await get(`/api/directory/runs/${held.id}?disablesPage=0`)).status).toBe(400);
+    expect((await get(`/api/directory/runs/${held.id}?disablesSearch=${'x'.repeat(101)}`)).status).toBe(400);
 
     const path = `/api/directory/runs/${held.id}/confirm`;
     expect((await post(path, { acknowledgedDisables: 59 })).status).toBe(409);

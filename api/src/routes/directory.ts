@@ -11,6 +11,7 @@ import {
   ZDirectorySettings,
   ZStartSyncRun,
   ZSyncRunDetail,
+  ZSyncRunDetailQuery,
   ZSyncRunListQuery,
   ZSyncRunPage,
 } from '../contract/directory.js';
@@ -39,7 +40,8 @@ const listRuns = defineRoute('directory:manage', {
 });
 const runDetail = defineRoute('directory:manage', {
   method: 'get', path: '/api/directory/runs/{id}', tags: ['directory'], summary: 'One run: counts, progress, problems, who would be disabled',
-  request: { params: ZIdParam('run') }, responses: { 200: jsonResponse(ZSyncRunDetail, 'The run'), 404: refusal('No such run') },
+  request: { params: ZIdParam('run'), query: ZSyncRunDetailQuery },
+  responses: { 200: jsonResponse(ZSyncRunDetail, 'The run, with one page of its list of people to disable'), 404: refusal('No such run') },
 });
 const confirmRun = defineRoute('directory:manage', {
   method: 'post', path: '/api/directory/runs/{id}/confirm', tags: ['directory'], summary: 'Confirm a run held above the disable limits: it reads the directory again and applies',
@@ -60,14 +62,15 @@ function toApiError(err: unknown): unknown {
 
 export function directoryRoutes(deps: TAppDeps) {
   const sync = () => deps.config.directorySync ?? null;
-  async function detail(id: string) {
+  /** The run, with one page of its list of people to disable (the first, unless the query asks for another). */
+  async function detail(id: string, disables = ZSyncRunDetailQuery.parse({})) {
     const run = await getSyncRun(deps.db, { id });
     if (!run) throw new ApiError('not_found', 'No such directory sync run');
     const [{ estimatedEntries }, preview] = await Promise.all([
       getSyncHistoryMarks(deps.db, { directoryKey: run.directoryKey }),
       run.dryRun ? getSyncRunPreview(deps.db, { runId: run.id }) : null,
     ]);
-    return toRunDetail(run, { estimatedEntries, preview });
+    return toRunDetail(run, { estimatedEntries, preview, disables });
   }
 
   return newRouter()
@@ -93,7 +96,7 @@ export function directoryRoutes(deps: TAppDeps) {
       const { rows, total } = await listSyncRuns(deps.db, query);
       return c.json({ items: rows.map(toRunSummary), page: query.page, pageSize: query.pageSize, total }, 200);
     })
-    .openapi(runDetail, async (c) => c.json(await detail(c.req.valid('param').id), 200))
+    .openapi(runDetail, async (c) => c.json(await detail(c.req.valid('param').id, c.req.valid('query')), 200))
     .openapi(confirmRun, async (c) => {
       const { id } = c.req.valid('param');
       const { acknowledgedDisables } = c.req.valid('json');

@@ -42,6 +42,7 @@ import {
   type TDeprovisioningListQuery,
   type TMarkStepRequest,
   type TStartSyncRun,
+  type TSyncRunDetailQuery,
 } from '@varco/api/contract';
 // Station certificates and VPN (issue 3).
 import {
@@ -311,7 +312,8 @@ export function createApiClient(event: RequestEvent) {
       startRun: (body: TStartSyncRun) => mutate(ZSyncRunDetail, { method: 'POST', path: '/api/directory/runs', body }),
       runs: (query: { page: number; pageSize: number }) =>
         call(ZSyncRunPage, { method: 'GET', path: '/api/directory/runs', query }),
-      run: (id: string) => call(ZSyncRunDetail, { method: 'GET', path: `/api/directory/runs/${encodeURIComponent(id)}` }),
+      run: (id: string, query: TSyncRunDetailQuery = {}) =>
+        call(ZSyncRunDetail, { method: 'GET', path: `/api/directory/runs/${encodeURIComponent(id)}`, query }),
       confirmRun: (id: string, body: TConfirmSyncRun) =>
         mutate(ZSyncRunDetail, { method: 'POST', path: `/api/directory/runs/${encodeURIComponent(id)}/confirm`, body }),
       cancelRun: (id: string, body: TCancelSyncRun) =>

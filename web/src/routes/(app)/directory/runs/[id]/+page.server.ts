@@ -1,11 +1,18 @@
 import { error, redirect } from '@sveltejs/kit';
 import { resolve } from '$app/paths';
-import { ZCancelSyncRun, ZConfirmSyncRun, ZIdParam } from '@varco/api/contract';
+import { ZCancelSyncRun, ZConfirmSyncRun, ZIdParam, ZSyncRunDetailQuery } from '@varco/api/contract';
 import { translate } from '$lib/i18n/translate';
 import { actionFailure, invalidForm, loadOrRaise } from '$lib/server/api-errors';
+import { parseListQuery } from '$lib/server/list-query';
+import { nonEmptyParams } from '$lib/url-query';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const ZRunIdParam = ZIdParam('run');
+
+/** The page's short query names (?page=, ?q=) as the API's. */
+function renameParams({ page, q }: Record<string, string>): Record<string, string> {
+  return { ...(page ? { disablesPage: page } : {}), ...(q ? { disablesSearch: q } : {}) };
+}
 /** The page polls this while the run is running (invalidate every 2 s). */
 const RUN_DEPENDENCY = 'app:directory-run';
 
@@ -19,12 +26,16 @@ function runId(event: RequestEvent | Parameters<PageServerLoad>[0]): string {
 
 export const load: PageServerLoad = async (event) => {
   event.depends(RUN_DEPENDENCY);
-  const run = await loadOrRaise(event, event.locals.api.directory.run(runId(event)));
+  // The list of people to disable is paged and searchable (?page=, ?q=); a hand-edited bad value is dropped.
+  const { query } = parseListQuery(ZSyncRunDetailQuery, renameParams(nonEmptyParams(event.url.searchParams, ['page', 'q'])));
+  const run = await loadOrRaise(event, event.locals.api.directory.run(runId(event), query));
   // Step two of the confirmation — or of discarding the run — is its own view (?confirm=1, ?discard=1): reaching
   // either button takes two deliberate actions.
   const held = run.status === 'awaiting_confirmation';
   return {
     run,
+    search: query.disablesSearch ?? '',
+    disablesPageCount: run.disables ? Math.max(1, Math.ceil(run.disables.total / run.disables.pageSize)) : 1,
     confirming: run.canConfirm && event.url.searchParams.get('confirm') === '1',
     discarding: held && event.url.searchParams.get('discard') === '1',
   };
