@@ -9,6 +9,7 @@ import { getSyncRun, schema, startSyncRun, type Database, type TActor } from '@v
 import { openTestDatabase, testDatabaseKinds } from '@varco/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectory } from '../../../../ops/src/testing/directory-fixture.js';
+import { startLdapProxy } from '../../../../ops/src/testing/ldap-proxy.js';
 import { asDirectoryAdmin, seedSyncReferenceData, setServiceLimits, syncSettingsFor } from '../../../../ops/src/testing/directory-sync-fixture.js';
 import { sshaHash, startSlapd, type TSlapd } from '../../../../ops/src/testing/slapd.js';
 import type { TDirectorySyncConfigInput } from '../../directory/config.js';
@@ -37,10 +38,10 @@ describe.each(testDatabaseKinds())('directory sync failures on %s', (kind) => {
     await database?.close();
   });
 
-  async function sync(over: Partial<TDirectorySyncConfigInput> = {}, settings: Partial<TDirectorySyncSettings> = {}, onProgress = async () => {}) {
+  async function sync(over: Partial<TDirectorySyncConfigInput> = {}, settings: Partial<TDirectorySyncSettings> = {}) {
     const run = await startSyncRun(database.db, { mode: 'full', dryRun: false, trigger: 'manual', actor: ADMIN });
     const ctx = {
-      db: database.db, jobId: `test-${run.id}`, attemptsMade: 0, progress: onProgress, mailer: createMailer(null), publicUrl: null,
+      db: database.db, jobId: `test-${run.id}`, attemptsMade: 0, progress: async () => {}, mailer: createMailer(null), publicUrl: null,
       directorySync: syncSettingsFor(slapd, { pageSize: 100, ...over }, settings),
     };
     const result = await handleSyncDirectory({ runId: run.id }, ctx);
@@ -113,21 +114,28 @@ describe.each(testDatabaseKinds())('directory sync failures on %s', (kind) => {
     expect(run.problems).toEqual([{ dn: `uid=hostile2,${base}`, message: `unknown_job_profile: ${'T'.repeat(120)}` }]);
   });
 
-  it('a connection dropped mid-search (slapd killed after the first page): connection_lost, nothing applied', async () => {
-    let killed = false;
+  it('a connection dropped mid-search (slapd killed when page 2 is asked for): connection_lost, nothing applied', async () => {
     const before = await counts();
-    // Everyone would vanish if a cut-short read were taken as complete: the run must fail instead.
-    const { run, result } = await sync({}, {}, async () => {
+    let killed = false;
+    // The kill happens at a fixed point of the LDAP exchange (a proxy sees the request for page 2), not from a
+    // progress callback: the read does not wait for those, so how far it had got by then depended on the machine.
+    const proxy = await startLdapProxy(slapd.url, (searchNumber) => {
+      if (searchNumber < 2) return 'forward';
       if (!killed) process.kill(slapd.pid, 'SIGKILL');
       killed = true;
+      return 'cut';
     });
-    expect(killed).toBe(true); // progress is reported after the first batch once an earlier run gave an estimate
-    expect(result).toEqual({ outcome: 'failed', code: 'connection_lost' });
-    // Killed on the first batch (part or all of page 1). The reader asks for page 2 as soon as page 1 is in (one page
-    // ahead) and the progress write does not hold the read: slapd may have answered page 2 before the kill, no more.
-    expect(run.status).toBe('failed');
-    expect(run.entriesRead).toBeGreaterThan(0);
-    expect(run.entriesRead).toBeLessThanOrEqual(200);
-    expect(await counts()).toEqual(before);
+    try {
+      // Everyone would vanish if a cut-short read were taken as complete: the run must fail instead.
+      const { run, result } = await sync({ url: proxy.url });
+      expect(killed).toBe(true);
+      expect(result).toEqual({ outcome: 'failed', code: 'connection_lost' });
+      expect(run.status).toBe('failed');
+      expect(run.failure).toMatch(/^connection_lost: .+/);
+      expect(run.entriesRead).toBe(100); // page 1, all of it, and nothing more
+      expect(await counts()).toEqual(before);
+    } finally {
+      await proxy.close();
+    }
   });
 });
