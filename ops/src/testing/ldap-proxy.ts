@@ -41,6 +41,7 @@ export async function startLdapProxy(targetUrl: string, onSearch: (searchNumber:
     client.on('data', (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
       for (let length = messageLength(pending); length !== null; length = messageLength(pending)) {
+        if (Number.isNaN(length)) return cut(); // an event handler must not throw: drop the connection instead
         const message = pending.subarray(0, length);
         pending = pending.subarray(length);
         if (operationTag(message) === SEARCH_REQUEST && onSearch(++searches) === 'cut') return cut();
@@ -64,7 +65,7 @@ export async function startLdapProxy(targetUrl: string, onSearch: (searchNumber:
   };
 }
 
-/** Total length of the first complete BER element in `buffer` (tag, length, contents), or null until it is in. */
+/** Total length of the first complete BER element in `buffer` (tag, length, contents), null until it is in, NaN if unreadable. */
 function messageLength(buffer: Buffer): number | null {
   if (buffer.length < 2) return null;
   const first = buffer[1]!;
@@ -72,7 +73,7 @@ function messageLength(buffer: Buffer): number | null {
   let length = first;
   if (first & 0x80) {
     const octets = first & 0x7f;
-    if (octets === 0 || octets > 4) throw new Error('startLdapProxy: unsupported BER length');
+    if (octets === 0 || octets > 4) return Number.NaN; // not LDAP as a client sends it
     if (buffer.length < 2 + octets) return null;
     length = 0;
     for (let i = 0; i < octets; i++) length = length * 256 + buffer[2 + i]!;

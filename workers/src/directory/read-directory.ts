@@ -26,8 +26,8 @@
  * pages keeps a server-side paged cursor open and an idle timeout on the server turns it into 'connection_lost'.
  *
  * Known ldapts behaviour, kept by paged-search.ts: the paginator stops when a page holds no entries, even if the
- * server sent a continuation cookie. slapd never does that; if a server did, the read would end early without an error — the disable cap in
- * plan-sync is the backstop.
+ * server sent a continuation cookie. slapd never does that; if a server did, the read would end early without an
+ * error — the disable cap in plan-sync is the backstop.
  */
 import { AndFilter, FilterParser, GreaterThanEqualsFilter, type Client, type Entry, type Filter } from 'ldapts';
 import type { TResolvedDirectorySyncConfig } from './config.js';
