@@ -118,8 +118,19 @@ export async function sawProgressBar(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress);
 }
 
+/**
+ * A full-page PNG into the artifacts (README screenshots come from here). Chromium on a loaded 2-core machine once
+ * never delivered the frame for a capture (30 s after "fonts loaded", CI on 73adaa1); a second attempt gets a fresh
+ * one. CSS animations are stopped so the page has a still frame to give. A second failure fails the test.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${ARTIFACTS_DIR}${name}.png`, fullPage: true });
+  const options = { path: `${ARTIFACTS_DIR}${name}.png`, fullPage: true, animations: 'disabled', timeout: 15_000 } as const;
+  try {
+    await page.screenshot(options);
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;
+    await page.screenshot(options);
+  }
 }
 
 /** axe-core in the page; only serious and critical violations fail the test (moderate ones are reviewed by hand). */
